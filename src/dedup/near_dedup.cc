@@ -35,12 +35,23 @@ inline bool KeyLess(uint32_t ai, uint64_t ao, uint32_t bi, uint64_t bo) {
 // Signature files are record files (internal/record_file.h, format version 1) written without
 // compression, so every block but the last holds exactly block_records records and record j
 // sits at a computable offset. The reader checks the header and footer at open (through
-// RawRecordReader) and the checksum of each block the first time it reads from it. Why mmap:
-// a band task reads one signature per bucket member at random; a pread per read cost more
-// than the comparison (measured: 200k documents, band tasks 1.5 s with pread).
+// RawRecordReader) and the checksum of each block the first time it reads from it.
+//
+// Two ways to read, chosen per file by the band task so that its memory stays bounded:
+// - mapped: the file is mmapped; a read is a pointer. Fastest (a band task reads one signature
+//   per bucket member, at random) but every page touched counts in the resident size, and on
+//   ext4 with large folios one random read maps ~55 KiB (measured), so a band task over files
+//   larger than its budget ends up holding them whole (208 MiB on the 1 GB corpus).
+// - pread: one pread of the record into a caller's buffer; memory is the buffer. Measured on a
+//   cached 200 MB file: pread 0.55 us per random read, a mapped read 0.1 us once the file is
+//   resident but 1.7-2 us while it faults in; so when the files do not fit the budget, pread is
+//   also the faster of the bounded choices (unmapping to stay in budget means faulting again).
 class SignatureFile {
  public:
-  static StatusOr<std::unique_ptr<SignatureFile>> Open(const std::string& path, int num_hashes) {
+  // map: whether to mmap the file (else pread). The block scratch for pread verification is
+  // allocated on the first verification.
+  static StatusOr<std::unique_ptr<SignatureFile>> Open(const std::string& path, int num_hashes,
+                                                       bool map) {
     const size_t record_size = SignatureRecordBytes(num_hashes);
     {
       RecordReaderOptions ro;
@@ -51,24 +62,20 @@ class SignatureFile {
     std::unique_ptr<SignatureFile> f(new SignatureFile());
     f->path_ = path;
     f->record_size_ = record_size;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return StatusFromErrno(errno, "cannot open signature file " + path);
+    f->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f->fd_ < 0) return StatusFromErrno(errno, "cannot open signature file " + path);
     struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      const int err = errno;
-      ::close(fd);
-      return StatusFromErrno(err, "cannot stat " + path);
-    }
+    if (::fstat(f->fd_, &st) != 0) return StatusFromErrno(errno, "cannot stat " + path);
     f->size_ = static_cast<size_t>(st.st_size);
-    void* map = ::mmap(nullptr, f->size_, PROT_READ, MAP_SHARED, fd, 0);
-    const int err = errno;
-    ::close(fd);
-    if (map == MAP_FAILED) return StatusFromErrno(err, "cannot map signature file " + path);
-    f->data_ = static_cast<const uint8_t*>(map);
+    uint8_t header[kRecordFileHeaderBytes];
+    uint8_t footer[kRecordFileFooterBytes];
+    CHALNI_RETURN_IF_ERROR(f->PreadExact(header, sizeof header, 0));
+    CHALNI_RETURN_IF_ERROR(
+        f->PreadExact(footer, sizeof footer, f->size_ - kRecordFileFooterBytes));
     uint32_t flags, block_records;
-    std::memcpy(&flags, f->data_ + 16, 4);
-    std::memcpy(&block_records, f->data_ + 24, 4);
-    std::memcpy(&f->count_, f->data_ + f->size_ - kRecordFileFooterBytes + 8, 8);
+    std::memcpy(&flags, header + 16, 4);
+    std::memcpy(&block_records, header + 24, 4);
+    std::memcpy(&f->count_, footer + 8, 8);
     if ((flags & 1u) != 0) {
       return FailedPreconditionError(path + ": signature file is compressed; random access "
                                             "needs uncompressed blocks");
@@ -81,17 +88,26 @@ class SignatureFile {
       return DataLossError(path + ": signature file has " + std::to_string(f->size_) +
                            " bytes, its footer implies " + std::to_string(expected));
     }
+    if (map) {
+      void* m = ::mmap(nullptr, f->size_, PROT_READ, MAP_SHARED, f->fd_, 0);
+      if (m == MAP_FAILED) return StatusFromErrno(errno, "cannot map signature file " + path);
+      f->data_ = static_cast<const uint8_t*>(m);
+    }
     f->verified_.assign(blocks, false);
     return f;
   }
   ~SignatureFile() {
     if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
+    if (fd_ >= 0) ::close(fd_);
   }
 
   uint64_t count() const { return count_; }
+  bool mapped() const { return data_ != nullptr; }
+  size_t size() const { return size_; }
 
-  // The header and values of record `ordinal`, valid while the file is open.
-  StatusOr<const uint8_t*> Read(uint64_t ordinal, BandTaskStats* stats) {
+  // The header and values of record `ordinal`: a pointer into the mapping (valid while the file
+  // is open), or, when not mapped, `buffer` (SignatureRecordBytes long) filled by pread.
+  StatusOr<const uint8_t*> Read(uint64_t ordinal, uint8_t* buffer, BandTaskStats* stats) {
     if (ordinal >= count_) {
       return DataLossError(fmt::format("{}: signature {} requested, the file holds {}", path_,
                                        ordinal, count_));
@@ -105,12 +121,30 @@ class SignatureFile {
       ++stats->blocks_verified;
     }
     ++stats->signature_reads;
-    return data_ + block_start + kRecordFileBlockHeaderBytes +
-           (ordinal % block_records_) * record_size_;
+    const uint64_t offset = block_start + kRecordFileBlockHeaderBytes +
+                            (ordinal % block_records_) * record_size_;
+    if (data_ != nullptr) return data_ + offset;
+    CHALNI_RETURN_IF_ERROR(PreadExact(buffer, record_size_, offset));
+    return static_cast<const uint8_t*>(buffer);
   }
 
  private:
   SignatureFile() = default;
+
+  Status PreadExact(uint8_t* dst, size_t len, uint64_t offset) const {
+    while (len > 0) {
+      const ssize_t got = ::pread(fd_, dst, len, static_cast<off_t>(offset));
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return StatusFromErrno(errno, "cannot read signature file " + path_);
+      }
+      if (got == 0) return DataLossError(path_ + ": signature file shorter than expected");
+      dst += got;
+      len -= static_cast<size_t>(got);
+      offset += static_cast<uint64_t>(got);
+    }
+    return Status::Ok();
+  }
 
   Status VerifyBlock(uint64_t block, uint64_t block_start) {
     const uint64_t first = block * block_records_;
@@ -118,6 +152,11 @@ class SignatureFile {
         static_cast<uint32_t>(std::min<uint64_t>(block_records_, count_ - first));
     const size_t payload = size_t{count} * record_size_;
     const uint8_t* p = data_ + block_start;
+    if (data_ == nullptr) {
+      scratch_.resize(kRecordFileBlockHeaderBytes + payload);
+      CHALNI_RETURN_IF_ERROR(PreadExact(scratch_.data(), scratch_.size(), block_start));
+      p = scratch_.data();
+    }
     uint32_t got_count, stored;
     uint64_t checksum;
     std::memcpy(&got_count, p, 4);
@@ -133,12 +172,14 @@ class SignatureFile {
   }
 
   std::string path_;
-  const uint8_t* data_ = nullptr;
+  int fd_ = -1;
+  const uint8_t* data_ = nullptr;  // the mapping, or null when reading with pread
   size_t size_ = 0;
   size_t record_size_ = 0;
   uint32_t block_records_ = 1;
   uint64_t count_ = 0;
   std::vector<bool> verified_;
+  std::vector<uint8_t> scratch_;  // one block, for verification when not mapped
 };
 
 // ---- cluster-task node keys -------------------------------------------------------------------
@@ -336,19 +377,39 @@ StatusOr<BandTaskStats> RunNearDedupBandTask(
   if (!edges.ok()) return edges.status();
 
   std::map<uint32_t, std::unique_ptr<SignatureFile>> files;
-  // Reads the signature of `ref`: its header into *h and a pointer to its values (mapped).
-  auto read_signature = [&](uint64_t ref, SignatureHeader* h, const uint32_t** values) -> Status {
+  // Signature files are mapped while their total fits the task's budget (the merge above holds
+  // at most another budget of blocks); beyond it they are read with pread. Files are opened in
+  // order of first reference, which depends only on the band records, so the choice (and the
+  // memory) is the same on every run; the edges never depend on it.
+  const uint64_t map_budget = spill.memory_budget_bytes;
+  const size_t record_bytes = SignatureRecordBytes(params.num_hashes);
+  std::vector<uint8_t> center_buffer(record_bytes), member_buffer(record_bytes);
+  // Reads the signature of `ref`: its header into *h and a pointer to its values (mapped, or in
+  // `buffer`).
+  auto read_signature = [&](uint64_t ref, uint8_t* buffer, SignatureHeader* h,
+                            const uint32_t** values) -> Status {
     const uint32_t shard = DocRefShard(ref);
     auto it = files.find(shard);
     if (it == files.end()) {
-      auto f = SignatureFile::Open(signature_path(shard), params.num_hashes);
+      const std::string path = signature_path(shard);
+      struct stat st;
+      const bool map = ::stat(path.c_str(), &st) == 0 &&
+                       stats.mapped_bytes + static_cast<uint64_t>(st.st_size) <= map_budget;
+      auto f = SignatureFile::Open(path, params.num_hashes, map);
       if (!f.ok()) return f.status();
+      if ((*f)->mapped()) {
+        ++stats.files_mapped;
+        stats.mapped_bytes += (*f)->size();
+      } else {
+        ++stats.files_read;
+      }
       it = files.emplace(shard, std::move(*f)).first;
     }
-    auto record = it->second->Read(DocRefOrdinal(ref), &stats);
+    auto record = it->second->Read(DocRefOrdinal(ref), buffer, &stats);
     if (!record.ok()) return record.status();
     std::memcpy(h, *record, sizeof(SignatureHeader));
-    // Records sit at 4-byte aligned offsets (header 32, block header 16, records 16 + 4H bytes).
+    // Records sit at 4-byte aligned offsets (header 32, block header 16, records 16 + 4H bytes),
+    // and the buffers are vectors (malloc alignment).
     *values = reinterpret_cast<const uint32_t*>(*record + sizeof(SignatureHeader));
     return Status::Ok();
   };
@@ -365,11 +426,13 @@ StatusOr<BandTaskStats> RunNearDedupBandTask(
     while (const HashDoc* next = groups.NextMember()) {
       if (next->doc_key == center_ref) continue;  // cannot happen with distinct band keys
       if (!center_loaded) {
-        CHALNI_RETURN_IF_ERROR(read_signature(center_ref, &center, &center_values));
+        CHALNI_RETURN_IF_ERROR(
+            read_signature(center_ref, center_buffer.data(), &center, &center_values));
         center_loaded = true;
         ++stats.multi_buckets;
       }
-      CHALNI_RETURN_IF_ERROR(read_signature(next->doc_key, &member, &member_values));
+      CHALNI_RETURN_IF_ERROR(
+          read_signature(next->doc_key, member_buffer.data(), &member, &member_values));
       if (!KeyLess(center.input_index, center.byte_offset, member.input_index,
                    member.byte_offset)) {
         return FailedPreconditionError(fmt::format(

@@ -25,7 +25,7 @@
 //
 // Document references. A band record names a document by doc_ref = shard << 40 | ordinal, the
 // ordinal being its position in the shard's signature file, so a band task reads a signature
-// with one pread at a computed offset. Shards hold consecutive input ranges in order and Add()
+// at a computed offset (no search). Shards hold consecutive input ranges in order and Add()
 // is called in doc_key order (checked), so doc_ref order equals doc_key order: the first member
 // of a bucket sorted by (band_key, doc_ref) is its lowest doc_key.
 //
@@ -34,7 +34,8 @@
 // doc_key). Nothing depends on timing, threads or arrival order.
 //
 // Memory: the emitter holds its sorter's budget; a band task holds one block per merged file,
-// the current bucket's lowest-key signature and a bitset of verified signature blocks; the
+// the signature files it maps (at most its budget; beyond it, it reads with pread), two
+// signature buffers and a bitset of verified signature blocks; the
 // cluster task holds 24 bytes per node (a document that appears in an edge or an exact
 // decision) while it runs union-find. docs/DEDUP.md has the figures.
 #ifndef CHALNI_DEDUP_NEAR_DEDUP_H_
@@ -192,12 +193,17 @@ struct BandTaskStats {
   uint64_t largest_bucket = 0;
   uint64_t checks = 0;           // signature comparisons (sum of bucket size - 1)
   uint64_t edges = 0;            // pairs that passed the threshold
-  uint64_t signature_reads = 0;  // preads of signature records
+  uint64_t signature_reads = 0;  // signature records read (mapped or pread)
   uint64_t blocks_verified = 0;  // signature blocks whose checksum was checked
+  uint64_t files_mapped = 0;     // signature files mapped (their total fits the budget)
+  uint64_t files_read = 0;       // signature files read with pread (beyond the budget)
+  uint64_t mapped_bytes = 0;     // bytes of the mapped files (at most the budget)
 };
 
 // Merges `band_files` (partition p of every shard), verifies each bucket star-wise against its
 // lowest-key member, and writes the edges to `edges_path` (a record file of NearEdge).
+// Memory: the merge's blocks (within spill.memory_budget_bytes) plus signature files mapped
+// while their total stays within memory_budget_bytes; further files are read with pread.
 // signature_path(shard) names the shard's signature file. A signature file that is damaged or
 // has another hash count, or a doc_ref beyond its file, is DataLoss / FailedPrecondition naming
 // the file.

@@ -191,14 +191,18 @@ StatusOr<Json> RunCommit(const RunContext& ctx, Json* volatile_stats) {
                              {"clusters", groups},
                              {"duplicates_removed", members - groups}};
   }
-  // Figures the global passes recorded in their task markers (deterministic counts).
-  auto sum_markers = [&](const std::vector<std::string>& paths) -> StatusOr<Json> {
+  // Figures the global passes recorded in their task markers (deterministic counts). A marker's
+  // "memory" object holds figures that depend on --memory and -j: summed into *memory (for
+  // timings.json) when given, never into stats.json.
+  auto sum_markers = [&](const std::vector<std::string>& paths,
+                         Json* memory = nullptr) -> StatusOr<Json> {
     Json sum = Json::object();
     for (const std::string& path : paths) {
       StatusOr<std::string> text = ReadFile(path);
       if (!text.ok()) return text.status();
       Json j = Json::parse(*text, nullptr, false);
       if (!j.is_object()) return DataLossError("corrupt task marker " + path);
+      if (memory != nullptr && j.contains("memory")) AddCounts(*memory, j["memory"]);
       for (auto it = j.begin(); it != j.end(); ++it) {
         if (!it->is_number_integer()) continue;
         // Maxima stay maxima; everything else adds up.
@@ -215,11 +219,13 @@ StatusOr<Json> RunCommit(const RunContext& ctx, Json* volatile_stats) {
     std::vector<std::string> bands;
     for (uint32_t p = 0; p < ctx.config.partitions; ++p)
       bands.push_back(ctx.NearDir() + "/" + PartitionName(p) + ".done");
-    StatusOr<Json> b = sum_markers(bands);
+    Json band_memory = Json::object(), cluster_memory = Json::object();
+    StatusOr<Json> b = sum_markers(bands, &band_memory);
     if (!b.ok()) return b.status();
-    StatusOr<Json> c = sum_markers({ctx.NearDir() + "/clusters.done"});
+    StatusOr<Json> c = sum_markers({ctx.NearDir() + "/clusters.done"}, &cluster_memory);
     if (!c.ok()) return c.status();
     passes["near_dedup"] = {{"bands", *b}, {"clusters", *c}};
+    (*volatile_stats)["near_dedup"] = {{"bands", band_memory}, {"clusters", cluster_memory}};
   }
   if (ctx.frequent_lines && ctx.frequent_table.empty()) {
     std::vector<std::string> parts;

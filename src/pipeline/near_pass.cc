@@ -29,6 +29,11 @@ Status RunNearBandTask(const RunContext& ctx, uint32_t partition) {
   Json done = {{"buckets", stats->buckets},     {"multi_buckets", stats->multi_buckets},
                {"checks", stats->checks},       {"edges", stats->edges},
                {"largest_bucket", stats->largest_bucket}};
+  // How the signatures were read depends on the budget (--memory, -j): timings.json only.
+  done["memory"] = {{"signature_reads", stats->signature_reads},
+                    {"signature_files_mapped", stats->files_mapped},
+                    {"signature_files_read", stats->files_read},
+                    {"signature_mapped_bytes", stats->mapped_bytes}};
   return WriteFileAtomic(base + ".done", done.dump() + "\n");
 }
 

@@ -467,6 +467,7 @@ int RunPipeline(const RunOptions& opts_in) {
   }
   tj["threads"] = ctx.threads;
   tj["spill"] = volatile_stats["spill"];
+  if (volatile_stats.contains("near_dedup")) tj["near_dedup"] = volatile_stats["near_dedup"];
   tj["local_stage_seconds"] = volatile_stats["stage_seconds"];  // summed over tasks (CPU-ish)
   Json run;
   run["version"] = kChalniVersion;

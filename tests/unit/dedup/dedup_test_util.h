@@ -45,6 +45,7 @@ struct TestDoc {
 
 struct RunResult {
   std::vector<NearDecision> decisions;  // every shard's file, concatenated in shard order
+  std::vector<NearEdge> edges;          // every partition's edge file, in partition order
   BandTaskStats band;                   // summed over partitions
   ClusterTaskStats cluster;
 };
@@ -100,7 +101,14 @@ inline RunResult RunNearDedup(const std::string& dir, const NearDedupParams& par
     result.band.edges += stats->edges;
     result.band.signature_reads += stats->signature_reads;
     result.band.blocks_verified += stats->blocks_verified;
+    result.band.files_mapped += stats->files_mapped;
+    result.band.files_read += stats->files_read;
+    result.band.mapped_bytes = std::max(result.band.mapped_bytes, stats->mapped_bytes);
     edge_files.push_back(edges);
+    auto edge_reader = RecordReader<NearEdge>::Open(edges);
+    EXPECT_TRUE(edge_reader.ok());
+    if (!edge_reader.ok()) return result;
+    while (const NearEdge* e = edge_reader->Next()) result.edges.push_back(*e);
   }
   std::vector<std::string> exact_files;
   if (!exact.empty()) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <random>
@@ -265,6 +266,44 @@ TEST(NearDedupEndToEndTest, TemplateBucketOfAThousandCostsNineHundredNinetyNineC
   EXPECT_EQ(r.cluster.removed_near, 999u);
 }
 
+bool SameEdges(const std::vector<NearEdge>& a, const std::vector<NearEdge>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(NearEdge)) == 0);
+}
+
+TEST(NearDedupEndToEndTest, BandTaskReadsSignaturesWithPreadBeyondItsBudgetWithTheSameEdges) {
+  // 600 documents in 3 shards: 200 variants of each of 3 texts, so buckets span the shards.
+  std::vector<TestDoc> docs;
+  const std::vector<std::vector<uint64_t>> texts = {RandomWords(300, 11), RandomWords(300, 12),
+                                                    RandomWords(300, 13)};
+  for (uint32_t i = 0; i < 600; ++i) {
+    docs.push_back(Doc(i / 200, 10 * i, Edit(texts[i % 3], static_cast<int>(i % 4), i), 100 + i));
+  }
+  TempDir d1, d2, d3;
+  // 1 MiB: the three signature files (600 x 464 bytes) are mapped.
+  RunResult mapped = RunNearDedup(d1.path(), NearDedupParams{}, docs, {0, 1, 2}, 2);
+  // 100 KiB: the first file each task opens (~93 KB) is mapped, the others are read with pread.
+  RunResult mixed =
+      RunNearDedup(d2.path(), NearDedupParams{}, docs, {0, 1, 2}, 2, {}, size_t{100} << 10);
+  // 16 KiB: every file is read with pread.
+  RunResult pread =
+      RunNearDedup(d3.path(), NearDedupParams{}, docs, {0, 1, 2}, 2, {}, size_t{16} << 10);
+  EXPECT_EQ(mapped.band.files_mapped, 6u);  // 3 shards x 2 partitions
+  EXPECT_EQ(mapped.band.files_read, 0u);
+  EXPECT_EQ(mixed.band.files_mapped, 2u);   // one per partition task
+  EXPECT_EQ(mixed.band.files_read, 4u);
+  EXPECT_LE(mixed.band.mapped_bytes, size_t{100} << 10);
+  EXPECT_EQ(pread.band.files_mapped, 0u);
+  EXPECT_EQ(pread.band.files_read, 6u);
+  EXPECT_GT(mapped.edges.size(), 1000u);
+  EXPECT_TRUE(SameEdges(mapped.edges, mixed.edges));
+  EXPECT_TRUE(SameEdges(mapped.edges, pread.edges));
+  EXPECT_EQ(mapped.band.checks, pread.band.checks);
+  EXPECT_EQ(mapped.band.signature_reads, pread.band.signature_reads);
+  EXPECT_EQ(mapped.band.blocks_verified, pread.band.blocks_verified);
+  EXPECT_EQ(Summarize(mapped.decisions), Summarize(pread.decisions));
+}
+
 TEST(NearDedupEndToEndTest, PairBelowThresholdIsNotMerged) {
   TempDir dir;
   // 1-gram shingles over the same 112 hashes: B shares 150 of A's 200 words plus 50 own words:
@@ -323,6 +362,16 @@ TEST(NearDedupEndToEndTest, DamagedSignatureFileIsDataLossNamingTheFile) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(r.status().message(),
+            SignatureFilePath(prefix) + ": checksum mismatch in signature block 0");
+  // The same when the file is read with pread (a budget smaller than the file).
+  SpillOptions small = spill;
+  small.memory_budget_bytes = 256;
+  auto rp = RunNearDedupBandTask(
+      NearDedupParams{}, {BandFilePath(prefix, 0)},
+      [&](uint32_t) { return SignatureFilePath(prefix); }, dir.path() + "/edges-pread", small);
+  ASSERT_FALSE(rp.ok());
+  EXPECT_EQ(rp.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(rp.status().message(),
             SignatureFilePath(prefix) + ": checksum mismatch in signature block 0");
   // A signature file of another hash count is refused at open.
   NearDedupParams other;
