@@ -41,27 +41,21 @@ std::string LocalLinesPath(const RunContext& ctx, uint32_t shard) {
 }
 
 Status RunLineRekeyTask(const RunContext& ctx, const Shard& shard) {
-  std::vector<ExactDecision> decisions;
-  std::vector<dedup::DecisionKind> kinds;
-  CHALNI_RETURN_IF_ERROR(LoadShardDecisions(ctx, shard, &decisions, &kinds));
+  ShardDecisions decisions;
+  CHALNI_RETURN_IF_ERROR(decisions.Open(ctx, shard));
   const SpillOptions spill{.memory_budget_bytes = ctx.TaskSortBudget(),
                            .tmp_dir = ctx.SpillDir()};
   ExternalSorter<LineRecord, LineRecordLess> lines(spill);
   ExternalSorter<LineRecord, LineRecordLess> pages(spill);
   auto in = RecordReader<LocalLineRecord>::Open(LocalLinesPath(ctx, shard.index));
   if (!in.ok()) return in.status();
-  size_t next = 0;  // records and decisions are both in doc_key order: a merge join
+  // Records and decisions are both in doc_key order: a merge join.
   while (const LocalLineRecord* r = in->Next()) {
-    while (next < decisions.size() &&
-           (decisions[next].input_index < r->input_index ||
-            (decisions[next].input_index == r->input_index &&
-             decisions[next].byte_offset < r->byte_offset))) {
-      ++next;
-    }
+    StatusOr<const ShardDecisions::Found*> found = decisions.Find(r->input_index, r->byte_offset);
+    if (!found.ok()) return found.status();
     uint64_t cluster = ClusterKey(r->input_index, r->byte_offset);
-    if (next < decisions.size() && decisions[next].input_index == r->input_index &&
-        decisions[next].byte_offset == r->byte_offset) {
-      cluster = ClusterKey(decisions[next].survivor_input, decisions[next].survivor_offset);
+    if (*found != nullptr) {
+      cluster = ClusterKey((*found)->decision.survivor_input, (*found)->decision.survivor_offset);
     }
     if (r->line_key == boilerplate::kDocumentMarkerKey) {
       CHALNI_RETURN_IF_ERROR(pages.Add(boilerplate::DocumentRecord(cluster, r->site_key)));

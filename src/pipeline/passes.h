@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "boilerplate/frequent_lines.h"
 #include "dedup/near_dedup.h"
 #include "dedup/stages.h"
+#include "internal/record_file.h"
 #include "chalni/status.h"
 #include "pipeline/config.h"
 
@@ -133,12 +135,46 @@ struct RunContext {
   uint32_t ShardOfInput(uint32_t input_index) const;
 };
 
-// The dedup decisions of a shard's documents, sorted by doc_key: the near-dedup cluster task's
-// file when near dedup ran (then *kinds says exact or near for each), else the exact pass's
-// decisions in the shard's input range. Empty when no dedup ran.
-Status LoadShardDecisions(const RunContext& ctx, const Shard& shard,
-                          std::vector<ExactDecision>* decisions,
-                          std::vector<dedup::DecisionKind>* kinds);
+// A shard's dedup decisions, streamed: the near-dedup cluster task's file when near dedup ran
+// (kind then says exact or near), else the exact pass's partition files restricted to the
+// shard's input range. Every file is sorted by doc_key and a shard's documents are read in
+// doc_key order, so each file is one forward cursor and lookups are a merge join: memory is one
+// read block per file, whatever the number of duplicates.
+//
+//   ShardDecisions decisions;
+//   CHALNI_RETURN_IF_ERROR(decisions.Open(ctx, shard));
+//   for (each document in doc_key order) {
+//     auto found = decisions.Find(doc.input_index, doc.byte_offset);
+//     if (!found.ok()) return found.status();
+//     if (*found != nullptr) Use((*found)->decision, (*found)->kind);
+//   }
+class ShardDecisions {
+ public:
+  struct Found {
+    ExactDecision decision;
+    dedup::DecisionKind kind;  // kExact for every duplicate when only exact dedup ran
+  };
+  // No decisions at all when no dedup ran.
+  Status Open(const RunContext& ctx, const Shard& shard);
+  // The decision for doc_key (input_index, byte_offset), or nullptr when the document has none.
+  // Calls must come in nondecreasing doc_key order (FailedPrecondition otherwise); the result
+  // is valid until the next call.
+  StatusOr<const Found*> Find(uint32_t input_index, uint64_t byte_offset);
+
+ private:
+  template <typename Record>
+  struct Cursor {
+    std::optional<RecordReader<Record>> reader;
+    const Record* current = nullptr;  // null: exhausted
+  };
+  std::optional<Cursor<dedup::NearDecision>> near_;
+  std::vector<Cursor<ExactDecision>> exact_;
+  uint32_t end_input_ = 0;  // exact files: the first input after the shard
+  bool have_last_ = false;
+  uint32_t last_input_ = 0;
+  uint64_t last_offset_ = 0;
+  Found found_{};
+};
 
 Status RunLocalTask(const RunContext& ctx, const Shard& shard);
 Status RunExactTask(const RunContext& ctx, uint32_t partition);

@@ -1,7 +1,7 @@
 // The write pass: one task per shard. Reads the shard's intermediate documents in input order,
-// applies the global decisions (exact duplicates), cuts removed lines, renders each record per
-// the record schema (docs/SCHEMA.md), and writes kept / removed / errors chunks, rolled at
-// output.part_size_bytes. The commit step assembles the chunks of all shards into parts.
+// applies the dedup decisions (streamed beside the documents: both are in doc_key order), cuts
+// removed lines, renders each record per the record schema (docs/SCHEMA.md), and writes kept /
+// removed / errors chunks, rolled at output.part_size_bytes. The commit step assembles the chunks of all shards into parts.
 #include <algorithm>
 #include <map>
 
@@ -98,7 +98,7 @@ class WriteTask {
         errors_(base_ + ".errors", ctx.config.part_size_bytes, ctx.config.compression_level) {}
 
   Status Run() {
-    CHALNI_RETURN_IF_ERROR(LoadDecisions());
+    CHALNI_RETURN_IF_ERROR(decisions_.Open(ctx_, shard_));
     if (ctx_.frequent_lines) {
       std::vector<std::string> tables;
       if (!ctx_.frequent_table.empty()) {
@@ -141,27 +141,9 @@ class WriteTask {
   }
 
  private:
-  Status LoadDecisions() {
-    return LoadShardDecisions(ctx_, shard_, &decisions_, &near_kinds_);
-  }
-
-  const ExactDecision* FindDecision(const DocRecord& rec) const {
-    ExactDecision probe;
-    probe.input_index = rec.input_index;
-    probe.byte_offset = rec.byte_offset;
-    auto it = std::lower_bound(decisions_.begin(), decisions_.end(), probe, ByDocKey());
-    if (it == decisions_.end() || it->input_index != rec.input_index ||
-        it->byte_offset != rec.byte_offset)
-      return nullptr;
-    return &*it;
-  }
-
-  // Whether a duplicate (not its cluster's survivor) is an exact or a near duplicate.
-  bool IsNearDuplicate(const ExactDecision* d) const {
-    if (near_kinds_.empty()) return false;
-    return near_kinds_[d - decisions_.data()] == dedup::DecisionKind::kNear;
-  }
-
+  // The survivor's id, from the index of the survivor's shard: a binary search by pread, so what
+  // this holds is one open index (a descriptor and a count) per shard that holds a survivor,
+  // never an index's entries.
   StatusOr<std::string> SurvivorId(const ExactDecision& d) {
     uint32_t shard = ctx_.ShardOfInput(d.survivor_input);
     auto it = id_readers_.find(shard);
@@ -204,11 +186,14 @@ class WriteTask {
     for (size_t i = 0; i < rec.filter_reasons.size(); ++i) {
       reasons.emplace_back(rec.reason_stages[i], rec.filter_reasons[i]);
     }
-    const ExactDecision* dup = FindDecision(rec);
+    StatusOr<const ShardDecisions::Found*> found =
+        decisions_.Find(rec.input_index, rec.byte_offset);
+    if (!found.ok()) return found.status();
+    const ExactDecision* dup = *found != nullptr ? &(*found)->decision : nullptr;
     std::string duplicate_of;
     if (dup != nullptr && (dup->survivor_input != rec.input_index ||
                            dup->survivor_offset != rec.byte_offset)) {
-      if (IsNearDuplicate(dup)) {
+      if ((*found)->kind == dedup::DecisionKind::kNear) {
         reasons.emplace_back(ctx_.near_stage_index, "near_duplicate");
       } else {
         reasons.emplace_back(ctx_.exact_stage_index, "exact_duplicate");
@@ -430,8 +415,7 @@ class WriteTask {
   const Shard& shard_;
   std::string base_;
   ChunkWriter kept_, removed_, errors_;
-  std::vector<ExactDecision> decisions_;
-  std::vector<dedup::DecisionKind> near_kinds_;  // parallel to decisions_ when near dedup ran
+  ShardDecisions decisions_;  // streamed in doc_key order, as the documents are read
   std::unique_ptr<boilerplate::FrequentLineTable> frequent_;  // learned site chrome
   std::map<uint32_t, std::unique_ptr<IdIndexReader>> id_readers_;
   Json stats_ = Json::object();
