@@ -2,15 +2,24 @@
 // it to name a duplicate's survivor (`duplicate_of`) when the survivor lives in another shard,
 // by binary search with pread (no index is loaded whole, so memory stays flat).
 //
-// File layout: "CHIDX1\0\0", u64 count, count × {u32 input_index, u32 id_len, u64 byte_offset,
-// u64 blob_offset}, then the id bytes. Entries are in doc_key order (the order documents are
-// read in).
+// File layout: "CHIDX2\0\0", u64 count, u64 blob_bytes, the id bytes (blob_bytes), then
+// count × {u32 input_index, u32 id_len, u64 byte_offset, u64 blob_offset}. Entries are in doc_key
+// order (the order documents are read in).
+//
+// The writer streams: ids go straight to the file and entries to a side file that is appended
+// at Finish(), so a shard of millions of documents costs two write buffers, not its ids.
+//
+//   IdIndexWriter ids;
+//   CHALNI_RETURN_IF_ERROR(ids.Open(base + ".ids"));
+//   for (each document) CHALNI_RETURN_IF_ERROR(ids.Add(input_index, byte_offset, id));
+//   CHALNI_RETURN_IF_ERROR(ids.Finish());  // fsync + rename: base.ids appears complete
 #ifndef CHALNI_PIPELINE_ID_INDEX_H_
 #define CHALNI_PIPELINE_ID_INDEX_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "chalni/status.h"
 
@@ -18,19 +27,23 @@ namespace chalni {
 
 class IdIndexWriter {
  public:
-  void Add(uint32_t input_index, uint64_t byte_offset, std::string_view id);
-  Status Write(const std::string& path);  // atomic (tmp + rename)
-  void Clear() { entries_.clear(); blob_.clear(); }
+  IdIndexWriter() = default;
+  ~IdIndexWriter();
+  IdIndexWriter(const IdIndexWriter&) = delete;
+  IdIndexWriter& operator=(const IdIndexWriter&) = delete;
+  // Creates path.tmp and path.entries.tmp (truncating leftovers of a killed run).
+  Status Open(const std::string& path);
+  Status Add(uint32_t input_index, uint64_t byte_offset, std::string_view id);
+  // Appends the entries, writes the header, fsyncs and renames path.tmp to path.
+  Status Finish();
 
  private:
-  struct Entry {
-    uint32_t input_index;
-    uint32_t id_len;
-    uint64_t byte_offset;
-    uint64_t blob_offset;
-  };
-  std::vector<Entry> entries_;
-  std::string blob_;
+  Status Fail(const std::string& what, const std::string& path);
+  std::string path_;
+  FILE* file_ = nullptr;
+  FILE* entries_ = nullptr;
+  uint64_t count_ = 0;
+  uint64_t blob_bytes_ = 0;
 };
 
 class IdIndexReader {
@@ -47,6 +60,7 @@ class IdIndexReader {
   std::string path_;
   int fd_ = -1;
   uint64_t count_ = 0;
+  uint64_t blob_bytes_ = 0;
 };
 
 }  // namespace chalni

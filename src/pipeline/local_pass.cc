@@ -94,6 +94,7 @@ class LocalTask {
   Status Run() {
     const std::string base = ctx_.LocalDir() + "/" + ShardName(shard_.index);
     CHALNI_RETURN_IF_ERROR(docs_.Open(base + ".docs.zst", ctx_.config.intermediate_level));
+    CHALNI_RETURN_IF_ERROR(ids_.Open(base + ".ids"));
     if (ctx_.near_dedup) {
       auto emitter = dedup::NearDedupEmitter::Open(
           base, shard_.index, ctx_.near.near, static_cast<uint32_t>(ctx_.config.partitions),
@@ -124,7 +125,7 @@ class LocalTask {
     }
     if (near_ != nullptr) CHALNI_RETURN_IF_ERROR(near_->Close());
     if (lines_.has_value()) CHALNI_RETURN_IF_ERROR(lines_->Close());
-    CHALNI_RETURN_IF_ERROR(ids_.Write(base + ".ids"));
+    CHALNI_RETURN_IF_ERROR(ids_.Finish());
     FaultPoint("local.mid_write");
     CHALNI_RETURN_IF_ERROR(docs_.Close());
     Json done;
@@ -315,7 +316,7 @@ class LocalTask {
     RenderAttributes(doc_.attrs, &r.chalni_json);
     r.filter_reasons = doc_.filter_reasons;
     r.removed_lines = doc_.removed_lines;
-    ids_.Add(r.input_index, r.byte_offset, r.id);
+    CHALNI_RETURN_IF_ERROR(ids_.Add(r.input_index, r.byte_offset, r.id));
     return docs_.Add(r);
   }
 

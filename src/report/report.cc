@@ -735,7 +735,8 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
     if (!fp.ok()) return fp.status();
     fingerprint = *fp;
     CHALNI_RETURN_IF_ERROR(MakeDirs(outdir + "/.chalni/explain"));
-    index = std::make_unique<IdIndexBuilder>(outdir + "/.chalni/explain");
+    index = std::make_unique<IdIndexBuilder>(outdir + "/.chalni/explain",
+                                             options.index_sort_budget_bytes);
   }
   Collector c(info, options, index.get());
   CHALNI_RETURN_IF_ERROR(ForEachRecord(outdir, [&](const RecordRef& r) { return c.Consume(r); }));

@@ -1,4 +1,5 @@
 // chalni: the command-line tool. One file per subcommand family; this file wires them to CLI11.
+#include <algorithm>
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -168,7 +169,13 @@ int Main(int argc, char** argv) {
     progress.SummarizeWarnings();
     // Every finished run (0: ok, 1: finished with unreadable inputs) gets its report.html.
     if (rc == 0 || rc == 1) {
-      Status s = report::WriteReport(run.outdir);
+      // The report runs within the run's budget too: its sort buffer takes at most a quarter.
+      report::ReportOptions report_options;
+      const size_t budget = run.memory_bytes > 0 ? static_cast<size_t>(run.memory_bytes)
+                                                 : size_t{4} << 30;
+      report_options.index_sort_budget_bytes =
+          std::clamp<size_t>(budget / 4, size_t{1} << 20, size_t{64} << 20);
+      Status s = report::WriteReport(run.outdir, report_options);
       if (!s.ok()) {
         std::fprintf(stderr, "chalni: report.html not written: %s\n", s.message().c_str());
       }
