@@ -416,6 +416,68 @@ def test_single_huge_document_finishes(tmp):
     assert peak < 256 * MiB + 24 * size, f"peak RSS {peak >> 20} MiB for a {size >> 20} MiB document"
 
 
+def make_large_corpus(d, docs, shards=16, seed=13):
+    """`docs` crawl-like pages built from the sample's real paragraphs (5 to 15 each, so nearly all
+    pages are distinct), with 5 % exact and 10 % near copies of earlier pages, over `shards`
+    files."""
+    rng = random.Random(seed)
+    paras = [p for r in sample_news_records() for p in r["text"].split("\n") if len(p) > 40]
+    os.makedirs(d)
+    files = [open(os.path.join(d, f"shard-{s:02d}.jsonl"), "w") for s in range(shards)]
+    recent = []
+    for i in range(docs):
+        roll = rng.random()
+        if recent and roll < 0.05:
+            text = rng.choice(recent)
+        elif recent and roll < 0.15:
+            lines = rng.choice(recent).split("\n")
+            lines[rng.randrange(len(lines))] = rng.choice(paras)
+            text = "\n".join(lines)
+        else:
+            text = "\n".join(rng.choice(paras) for _ in range(rng.randint(5, 15)))
+        recent = (recent + [text])[-500:]
+        files[i % shards].write(json.dumps({"id": f"p{i}", "text": text,
+                                            "url": f"https://site{i % 97}.example/{i}"},
+                                           ensure_ascii=False) + "\n")
+    for f in files:
+        f.close()
+
+
+def global_state_bytes(out):
+    """Bytes of the records the global passes consume (exact keys, signatures, LSH band
+    records, line records, id indexes): everything in the local pass's folder but documents."""
+    local = os.path.join(out, ".chalni", "local")
+    return sum(os.path.getsize(os.path.join(local, n)) for n in os.listdir(local)
+               if not n.endswith((".docs.zst", ".json")))
+
+
+def test_slow_memory_stays_within_the_budget_on_a_corpus_4x_larger(tmp):
+    """The default pipeline under --memory 16M on a corpus whose global-pass state is more than
+    4x the budget: the peak resident memory of every pass and of the whole run stays within the
+    budget plus the documented margin (docs/RELIABILITY.md), and the output equals a run with
+    a 4 GiB budget."""
+    inp = os.path.join(tmp, "in")
+    make_large_corpus(inp, 80000)
+    budget = 16 * MiB
+    margin = 48 * MiB
+    outs = {}
+    for mem in ("16M", "4G"):
+        out = os.path.join(tmp, "out" + mem)
+        rc, err, rss = run_measured(["run", "-i", inp, "-o", out, "-j", "2", "--memory", mem])
+        assert rc == 0, (rc, err)
+        outs[mem] = out
+        if mem == "16M":
+            state = global_state_bytes(out)
+            passes = json.load(open(os.path.join(out, "timings.json")))["passes"]
+            peaks = {p: t["peak_rss_bytes"] >> 20 for p, t in passes.items()}
+            peak = peak_rss(out, rss)
+            print(f"  global state {state >> 20} MiB, budget {budget >> 20} MiB, peak "
+                  f"{peak >> 20} MiB (wait4 {rss >> 20}), passes {peaks}", flush=True)
+            assert state >= 4 * budget, f"global state {state >> 20} MiB is not 4x the budget"
+            assert peak <= budget + margin, f"peak {peak >> 20} MiB: {peaks}"
+    assert read_outputs(outs["16M"])[1] == read_outputs(outs["4G"])[1]
+
+
 def run_one(name):
     tmp = tempfile.mkdtemp(prefix="chalni-hard-")
     start = time.monotonic()
