@@ -360,6 +360,15 @@ int RunPipeline(const RunOptions& opts_in) {
         ::unlink((opts.outdir + "/" + f).c_str());
     } else if (FileExists(ctx.state_dir + "/DONE")) {
       Log("run already complete: " + opts.outdir + " (nothing to do)");
+      // The same exit code as the run that completed: 1 when it had unreadable inputs.
+      StatusOr<std::string> done_stats = ReadFile(opts.outdir + "/stats.json");
+      if (done_stats.ok()) {
+        Json st = Json::parse(*done_stats, nullptr, /*allow_exceptions=*/false);
+        if (st.is_object() && st.contains("unreadable_inputs") &&
+            !st["unreadable_inputs"].empty()) {
+          return 1;
+        }
+      }
       return 0;
     }
   } else if (FileExists(opts.outdir) && !ListFiles(opts.outdir).empty() && !opts.overwrite) {
