@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Golden runs: tests/golden/<case>/ holds config.yaml, an input (input.jsonl, input.txt, an
-input/ folder, or input.ref naming a path relative to the repository root, e.g. the seed in
-../shared), and the expected outputs:
+input/ folder, input.ref naming a path relative to the repository root, e.g. the seed in
+../shared, or make_input.py REPO_ROOT OUT.jsonl writing it; exit 77 skips the case), and the
+expected outputs:
   expected.jsonl  every output record in order, tagged {"out": "kept"|"removed"|"errors"}, with
                   volatile fields stripped (none today but floats rounded to 4 digits), texts in
                   full when the case has a file `full_text`, else {"sha256", "head"}
@@ -59,6 +60,18 @@ def run_case(case):
         if not os.path.exists(inp):
             print(f"SKIPPED {case}: {inp} is absent")
             return None
+    elif os.path.exists(os.path.join(cdir, "make_input.py")):
+        gen_dir = tempfile.mkdtemp(prefix=f"chalni-golden-in-{case}-")
+        inp = os.path.join(gen_dir, "input.jsonl")
+        p = subprocess.run([sys.executable, os.path.join(cdir, "make_input.py"), ROOT, inp])
+        if p.returncode != 0:
+            shutil.rmtree(gen_dir, ignore_errors=True)
+        if p.returncode == 77:
+            print(f"SKIPPED {case}: make_input.py found no input")
+            return None
+        if p.returncode != 0:
+            print(f"FAIL {case}: make_input.py exited {p.returncode}")
+            return False
     else:
         cands = [n for n in os.listdir(cdir) if n.startswith("input")]
         assert len(cands) == 1, f"{case}: expected one input*, found {cands}"
@@ -97,6 +110,8 @@ def run_case(case):
         return ok
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if inp.startswith(tempfile.gettempdir()):
+            shutil.rmtree(os.path.dirname(inp), ignore_errors=True)
 
 
 def main():
