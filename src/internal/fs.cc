@@ -1,5 +1,7 @@
 #include "internal/fs.h"
 
+#include <atomic>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +15,15 @@
 #include "fmt/format.h"
 
 namespace chalni {
+
+namespace {
+std::atomic<bool> g_fsync{true};
+}  // namespace
+
+void SetFsyncEnabled(bool enabled) { g_fsync.store(enabled, std::memory_order_relaxed); }
+bool FsyncEnabled() { return g_fsync.load(std::memory_order_relaxed); }
+int SyncFile(int fd) { return FsyncEnabled() ? ::fsync(fd) : 0; }
+
 
 Status ErrnoStatus(const std::string& what, const std::string& path, int err) {
   std::string msg = fmt::format("{} {}: {}", what, path, std::strerror(err));
@@ -37,7 +48,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (SyncFile(fd) != 0 || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return ErrnoStatus("cannot write", tmp, err);

@@ -14,7 +14,16 @@
 
 namespace chalni {
 
-// Writes `data` to `path + ".tmp"`, fsyncs, and renames it to `path`.
+// Durability against power loss (run.fsync). When on (the default), every completed file is
+// fsynced before its rename; when off, SyncFile() does nothing: files are still written as
+// .tmp and renamed, so a killed process (SIGKILL, OOM, full disk) leaves only complete files,
+// but an operating-system crash or power loss may lose recent ones. Set once before a run.
+void SetFsyncEnabled(bool enabled);
+bool FsyncEnabled();
+// fsync(fd) when FsyncEnabled(), else 0.
+int SyncFile(int fd);
+
+// Writes `data` to `path + ".tmp"`, fsyncs (SyncFile), and renames it to `path`.
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 StatusOr<std::string> ReadFile(const std::string& path);
 bool FileExists(const std::string& path);

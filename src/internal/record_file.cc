@@ -14,6 +14,8 @@
 #include <cstring>
 #include <new>
 
+#include "internal/fs.h"
+
 namespace chalni {
 namespace {
 
@@ -221,7 +223,7 @@ Status RawRecordWriter::Close() {
   PutU64(footer + 24, file_bytes_ + kRecordFileFooterBytes);
   PutU64(footer + 32, XXH3_64bits_digest(static_cast<XXH3_state_t*>(chain_state_)));
   CHALNI_RETURN_IF_ERROR(WriteAll(footer, sizeof(footer), nullptr, 0));
-  if (options_.sync && ::fsync(fd_) != 0) {
+  if (options_.sync && SyncFile(fd_) != 0) {
     return Fail(ErrnoStatus(errno, "fsync of record file " + tmp_path_));
   }
   int fd = fd_;

@@ -78,7 +78,7 @@ Status ZstdOut::Close() {
   Status s = Flush(ZSTD_e_end, pending_);
   pending_.clear();
   if (s.ok() && std::fflush(file_) != 0) s = ErrnoStatus("cannot write", path_ + ".tmp", errno);
-  if (s.ok() && ::fsync(fileno(file_)) != 0)
+  if (s.ok() && SyncFile(fileno(file_)) != 0)
     s = ErrnoStatus("cannot sync", path_ + ".tmp", errno);
   if (!s.ok()) {
     Abandon();

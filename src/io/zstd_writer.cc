@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "internal/fs.h"
+
 namespace chalni::io {
 
 Status FileErrorStatus(std::string_view what, std::string_view path, int err) {
@@ -150,7 +152,7 @@ Status ZstdFileWriter::Close() {
   }
   if (fd_ < 0) return FailedPreconditionError("writer is not open");
   Status status = options_.compress ? Compress({}, ZSTD_e_end) : Flush();
-  if (status.ok() && options_.fsync && fsync(fd_) != 0) {
+  if (status.ok() && options_.fsync && SyncFile(fd_) != 0) {
     status = Fail(FileErrorStatus("cannot fsync", tmp_path_, errno));
   }
   if (!status.ok()) {
@@ -169,7 +171,7 @@ Status ZstdFileWriter::Close() {
     unlink(tmp_path_.c_str());
     return Fail(status);
   }
-  if (options_.fsync) {
+  if (options_.fsync && FsyncEnabled()) {
     // Makes the rename itself durable.
     int dir_fd = open(DirName(final_path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd >= 0) {

@@ -74,7 +74,7 @@ Status AssembleParts(const RunContext& ctx, const std::string& kind,
         }
         FaultPoint("commit.mid");
       }
-      if (::fsync(fd) != 0 || ::close(fd) != 0) return ErrnoStatus("cannot write", tmp, errno);
+      if (SyncFile(fd) != 0 || ::close(fd) != 0) return ErrnoStatus("cannot write", tmp, errno);
       if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoStatus("cannot rename", tmp, errno);
     }
     part.clear();

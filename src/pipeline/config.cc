@@ -217,6 +217,7 @@ std::vector<SectionKey> SectionKeys() {
       {"output", "max_removed_lines", i("max_removed_lines", 64, 0, 1 << 20)},
       {"run", "partitions", i("partitions", 0, 0, 4096)},
       {"run", "intermediate_level", i("intermediate_level", 0, -7, 19)},
+      {"run", "fsync", {"fsync", OptionType::kBool, Value(true)}},
   };
 }
 
@@ -255,6 +256,7 @@ Status ApplySections(const YAML::Node& root, RunConfig* config) {
       if (key == "max_removed_lines") config->max_removed_lines = std::get<int64_t>(val);
       if (key == "partitions") config->partitions = std::get<int64_t>(val);
       if (key == "intermediate_level") config->intermediate_level = std::get<int64_t>(val);
+      if (key == "fsync") config->fsync = std::get<bool>(val);
     }
   }
   return Status::Ok();
@@ -423,7 +425,7 @@ std::string RunConfig::ToYaml() const {
       << "\n  write_removed: " << (write_removed ? "true" : "false")
       << "\n  max_removed_lines: " << max_removed_lines << "\n";
   out << "run:\n  partitions: " << partitions << "\n  intermediate_level: " << intermediate_level
-      << "\n";
+      << "\n  fsync: " << (fsync ? "true" : "false") << "\n";
   out << "stages:\n";
   for (const StageConfig& s : stages) {
     if (s.options.values().empty()) {

@@ -42,6 +42,7 @@ struct RunConfig {
   // run:
   int64_t partitions = 0;  // 0: auto, from the input size (see RunPipeline)
   int64_t intermediate_level = 0;  // 0: stored uncompressed (fastest)
+  bool fsync = true;               // fsync completed files (durable across power loss)
 
   std::vector<StageConfig> stages;
   std::map<std::string, Profile, std::less<>> profiles;

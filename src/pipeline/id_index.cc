@@ -88,7 +88,7 @@ Status IdIndexWriter::Finish() {
   std::memcpy(header + 16, &blob_bytes_, 8);
   if (std::fseek(file_, 0, SEEK_SET) != 0 ||
       std::fwrite(header, 1, kHeaderSize, file_) != kHeaderSize || std::fflush(file_) != 0 ||
-      ::fsync(::fileno(file_)) != 0) {
+      SyncFile(::fileno(file_)) != 0) {
     return Fail("cannot write", tmp);
   }
   CloseQuietly(entries_);

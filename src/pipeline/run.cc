@@ -143,7 +143,10 @@ StatusOr<PassTiming> RunPass(const std::string& name, const std::string& dir, si
 StatusOr<Json> Fingerprint(const RunContext& ctx, const RunOptions& opts) {
   Json fp;
   fp["version"] = kChalniVersion;
-  fp["config"] = ctx.config.ToYaml();
+  // run.fsync changes no output: a run may be resumed with it switched.
+  RunConfig same_output = ctx.config;
+  same_output.fsync = true;
+  fp["config"] = same_output.ToYaml();
   Json inputs = Json::array();
   for (const io::InputFile& f : ctx.inputs) {
     inputs.push_back({{"path", f.path}, {"size", f.size}, {"mtime_ns", f.mtime_ns}});
@@ -250,6 +253,7 @@ int RunPipeline(const RunOptions& opts_in) {
     return 2;
   }
   ctx.config = std::move(*config);
+  SetFsyncEnabled(ctx.config.fsync);
   StageEnv env{opts.data_dir, opts.cache_dir};
   for (size_t i = 0; i < ctx.config.stages.size(); ++i) {
     const StageConfig& sc = ctx.config.stages[i];

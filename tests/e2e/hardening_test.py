@@ -418,6 +418,33 @@ def test_single_huge_document_finishes(tmp):
     assert peak < 256 * MiB + 24 * size, f"peak RSS {peak >> 20} MiB for a {size >> 20} MiB document"
 
 
+def test_fsync_off_gives_the_same_output_and_resumes_either_way(tmp):
+    """run.fsync changes durability against power loss, never the output; a run killed with
+    fsync on may be resumed with it off (the fingerprint ignores it)."""
+    inp = os.path.join(tmp, "in")
+    make_crawl_corpus(inp, shards=4)
+    on = default_config(tmp)
+    off = os.path.join(tmp, "off.yaml")
+    text = open(on).read()
+    assert "  fsync: true" in text
+    with open(off, "w") as f:
+        f.write(text.replace("  fsync: true", "  fsync: false", 1))
+    digests = []
+    for cfg in (on, off):
+        out = os.path.join(tmp, "out-" + os.path.basename(cfg))
+        rc, err, _ = run_measured(["run", "-i", inp, "-o", out, "-c", cfg])
+        assert rc == 1, (rc, err)
+        digests.append(read_outputs(out)[1])
+    assert digests[0] == digests[1]
+    out = os.path.join(tmp, "switched")
+    rc, _, _ = run_measured(["run", "-i", inp, "-o", out, "-c", on],
+                            env={"CHALNI_FAULT": "write.before_rename:1"})
+    assert rc == -signal.SIGKILL, rc
+    rc, err, _ = run_measured(["run", "-i", inp, "-o", out, "-c", off])
+    assert rc == 1 and b"refus" not in err, (rc, err)
+    assert read_outputs(out)[1] == digests[0]
+
+
 def make_large_corpus(d, docs, shards=16, seed=13):
     """`docs` crawl-like pages built from the sample's real paragraphs (5 to 15 each, so nearly all
     pages are distinct), with 5 % exact and 10 % near copies of earlier pages, over `shards`
