@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <span>
 
 #include "dedup/minhash.h"
 #include "fmt/format.h"
@@ -508,6 +510,475 @@ Status ForEachRecord(const std::vector<std::string>& paths, uint32_t tag,
   return Status::Ok();
 }
 
+
+// Writes NearDecision records, arriving in doc_key order, into one file per shard (empty files
+// included), and counts them into the task's stats.
+class DecisionFiles {
+ public:
+  DecisionFiles(uint32_t num_shards, const std::function<uint32_t(uint32_t)>& shard_of_input,
+                const std::function<std::string(uint32_t)>& decisions_path,
+                ClusterTaskStats* stats)
+      : num_shards_(num_shards),
+        shard_of_input_(shard_of_input),
+        decisions_path_(decisions_path),
+        stats_(stats) {}
+
+  Status Open() {
+    RecordWriterOptions wo;
+    wo.schema_tag = kDecisionSchemaTag;
+    wo.sync = true;
+    options_ = wo;
+    auto writer = RecordWriter<NearDecision>::Create(decisions_path_(0), options_);
+    if (!writer.ok()) return writer.status();
+    writer_.emplace(std::move(*writer));
+    return Status::Ok();
+  }
+
+  Status Add(const NearDecision& d) {
+    const uint32_t s = shard_of_input_(d.input_index);
+    if (s < shard_ || s >= num_shards_) {
+      return FailedPreconditionError(
+          fmt::format("near-dedup cluster task: input {} maps to shard {} after shard {} of {}",
+                      d.input_index, s, shard_, num_shards_));
+    }
+    while (shard_ < s) CHALNI_RETURN_IF_ERROR(NextFile());
+    switch (d.kind) {
+      case DecisionKind::kSurvivor:
+        ++stats_->clusters;
+        stats_->largest_cluster = std::max<uint64_t>(stats_->largest_cluster, d.cluster_size);
+        break;
+      case DecisionKind::kExact:
+        ++stats_->removed_exact;
+        break;
+      case DecisionKind::kNear:
+        ++stats_->removed_near;
+        break;
+    }
+    ++stats_->members;
+    return writer_->Append(d);
+  }
+
+  Status Close() {
+    while (shard_ + 1 < num_shards_) CHALNI_RETURN_IF_ERROR(NextFile());
+    return writer_->Close();
+  }
+
+ private:
+  Status NextFile() {
+    CHALNI_RETURN_IF_ERROR(writer_->Close());
+    auto writer = RecordWriter<NearDecision>::Create(decisions_path_(++shard_), options_);
+    if (!writer.ok()) return writer.status();
+    writer_.emplace(std::move(*writer));
+    return Status::Ok();
+  }
+
+  uint32_t num_shards_;
+  const std::function<uint32_t(uint32_t)>& shard_of_input_;
+  const std::function<std::string(uint32_t)>& decisions_path_;
+  ClusterTaskStats* stats_;
+  RecordWriterOptions options_;
+  std::optional<RecordWriter<NearDecision>> writer_;
+  uint32_t shard_ = 0;
+};
+
+// Temporary record files of the out-of-core path are read beside sorters: small blocks.
+RecordWriterOptions TempFileOptions(const SpillOptions& spill) {
+  RecordWriterOptions wo;
+  wo.block_bytes = std::clamp<size_t>(spill.memory_budget_bytes / 8, 4096, 256 << 10);
+  return wo;
+}
+
+// Bytes per node of the in-memory path: the node key (16), union-find parent and size (8), the
+// survivor per root (4); plus a bit for "removed by the exact pass".
+constexpr uint64_t kInMemoryBytesPerNode = sizeof(NodeKey) + 12;
+
+// ---- the out-of-core path ---------------------------------------------------------------------
+// Connected components by alternating large-star and small-star rounds (Kiveris et al. 2014,
+// "Connected Components in MapReduce and Beyond") over files: every step is a sort (spilling)
+// followed by one pass over its groups, holding O(1) records. Nodes are named by their rank in
+// doc_key order, so the component's minimum rank is its lowest doc_key.
+
+// Two documents by doc_key: an edge (near, or exact member -> exact survivor) before its
+// endpoints are ranked; sorted by (a, b).
+struct KeyPair {
+  uint32_t a_input;
+  uint32_t b_input;
+  uint64_t a_offset;
+  uint64_t b_offset;
+};
+static_assert(sizeof(KeyPair) == 24);
+struct KeyPairByA {
+  bool operator()(const KeyPair& x, const KeyPair& y) const {
+    if (x.a_input != y.a_input) return x.a_input < y.a_input;
+    if (x.a_offset != y.a_offset) return x.a_offset < y.a_offset;
+    if (x.b_input != y.b_input) return x.b_input < y.b_input;
+    return x.b_offset < y.b_offset;
+  }
+};
+// An edge whose first endpoint is ranked; sorted by (b, a_rank).
+struct RankKey {
+  uint64_t a_rank;
+  uint32_t b_input;
+  uint32_t pad;  // zero: records have no uninitialized bytes
+  uint64_t b_offset;
+};
+static_assert(sizeof(RankKey) == 24);
+struct RankKeyByB {
+  bool operator()(const RankKey& x, const RankKey& y) const {
+    if (x.b_input != y.b_input) return x.b_input < y.b_input;
+    if (x.b_offset != y.b_offset) return x.b_offset < y.b_offset;
+    return x.a_rank < y.a_rank;
+  }
+};
+// A node with its component label (the component's minimum rank); sorted by (label, rank).
+struct LabeledNode {
+  uint64_t label;
+  uint64_t rank;
+  uint32_t input_index;
+  uint32_t length;
+  uint64_t byte_offset;
+  uint32_t exact_removed;
+  uint32_t pad;
+};
+static_assert(sizeof(LabeledNode) == 40);
+struct LabeledNodeLess {
+  bool operator()(const LabeledNode& x, const LabeledNode& y) const {
+    return x.label != y.label ? x.label < y.label : x.rank < y.rank;
+  }
+  static uint64_t RadixKey(const LabeledNode& n) { return n.label; }
+};
+// A component: its size and survivor; one per label, in label order.
+struct ClusterSummary {
+  uint64_t label;
+  uint64_t size;
+  uint64_t survivor_rank;
+  uint64_t survivor_offset;
+  uint32_t survivor_input;
+  uint32_t pad;
+};
+static_assert(sizeof(ClusterSummary) == 40);
+struct DecisionByKey {
+  bool operator()(const NearDecision& x, const NearDecision& y) const { return x < y; }
+  static uint64_t RadixKey(const NearDecision& d) {
+    return (static_cast<uint64_t>(d.input_index) << 32) |
+           std::min<uint64_t>(d.byte_offset >> 8, 0xFFFFFFFFull);
+  }
+};
+
+bool SameKey(uint32_t ai, uint64_t ao, uint32_t bi, uint64_t bo) { return ai == bi && ao == bo; }
+
+// One pass over a canonical edge stream {hash = larger rank, doc_key = smaller rank}, sorted and
+// possibly with repeats, skipping the repeats.
+template <typename Reader>
+class UniqueEdges {
+ public:
+  explicit UniqueEdges(Reader& reader) : reader_(reader) {}
+  const HashDoc* Next() {
+    while (const HashDoc* e = reader_.Next()) {
+      if (have_last_ && *e == last_) continue;
+      last_ = *e;
+      have_last_ = true;
+      return e;
+    }
+    return nullptr;
+  }
+  const Status& status() const { return reader_.status(); }
+
+ private:
+  Reader& reader_;
+  HashDoc last_{};
+  bool have_last_ = false;
+};
+
+struct SameFirst {
+  bool operator()(const HashDoc& a, const HashDoc& b) const { return a.hash == b.hash; }
+};
+
+using EdgeSorter = ExternalSorter<HashDoc, HashDocLess>;
+using EdgeReader = EdgeSorter::Reader;
+
+// One large-star then one small-star round over the canonical edges in `in`; returns the
+// canonical edges after the round, sorted, and sets *changed when either step changed the set.
+//   large-star: for each node u, m = min(u, neighbours of u); every neighbour v > u is linked
+//     to m instead of u. No change iff no node has both a smaller and a larger neighbour.
+//   small-star: for each node u, m = min(u, neighbours <= u); u and every neighbour < u are
+//     linked to m. No change iff no node has two smaller neighbours.
+// When neither changes, each node has at most one smaller neighbour, which has no smaller one:
+// every component is a star around its minimum.
+StatusOr<std::unique_ptr<EdgeReader>> StarRound(std::unique_ptr<EdgeReader> in,
+                                                const SpillOptions& half, bool* changed) {
+  *changed = false;
+  // Large-star needs every neighbour of u: both directions, grouped by the first.
+  EdgeSorter both(half);
+  {
+    UniqueEdges<EdgeReader> edges(*in);
+    while (const HashDoc* e = edges.Next()) {
+      CHALNI_RETURN_IF_ERROR(both.Add(HashDoc{e->hash, e->doc_key}));
+      CHALNI_RETURN_IF_ERROR(both.Add(HashDoc{e->doc_key, e->hash}));
+    }
+    CHALNI_RETURN_IF_ERROR(edges.status());
+  }
+  in.reset();  // its read buffers: at most two sorters' worth of memory at any time
+  EdgeSorter large(half);
+  {
+    auto sorted = both.Finish();
+    if (!sorted.ok()) return sorted.status();
+    UniqueEdges<EdgeReader> adjacency(**sorted);
+    GroupBy groups(adjacency, SameFirst());
+    while (const HashDoc* first = groups.NextGroup()) {
+      const uint64_t u = first->hash;
+      // Sorted by neighbour: the group's first record holds the smallest.
+      const uint64_t m = std::min(u, first->doc_key);
+      const bool has_smaller = first->doc_key < u;
+      for (const HashDoc* e = first; e != nullptr; e = groups.NextMember()) {
+        if (e->doc_key <= u) continue;
+        if (has_smaller) *changed = true;
+        CHALNI_RETURN_IF_ERROR(large.Add(HashDoc{e->doc_key, m}));
+      }
+    }
+    CHALNI_RETURN_IF_ERROR(groups.status());
+  }
+  EdgeSorter small(half);
+  {
+    auto sorted = large.Finish();
+    if (!sorted.ok()) return sorted.status();
+    UniqueEdges<EdgeReader> edges(**sorted);
+    GroupBy groups(edges, SameFirst());
+    while (const HashDoc* first = groups.NextGroup()) {
+      const uint64_t u = first->hash;
+      const uint64_t m = first->doc_key;  // smallest neighbour below u
+      CHALNI_RETURN_IF_ERROR(small.Add(HashDoc{u, m}));
+      while (const HashDoc* e = groups.NextMember()) {
+        *changed = true;
+        CHALNI_RETURN_IF_ERROR(small.Add(HashDoc{e->doc_key, m}));
+      }
+    }
+    CHALNI_RETURN_IF_ERROR(groups.status());
+  }
+  return small.Finish();
+}
+
+// Reads the nodes file (NodeKey, sorted by doc_key; a node's rank is its position).
+StatusOr<RecordReader<NodeKey>> OpenNodes(const std::string& path) {
+  return RecordReader<NodeKey>::Open(path);
+}
+
+Status ClusterOutOfCore(
+    const NearDedupParams& params, const std::vector<std::string>& edge_files,
+    const std::vector<std::string>& exact_decision_files, const std::string& nodes_path,
+    const SpillOptions& spill, SpillDir& dir, DecisionFiles& out, ClusterTaskStats& stats) {
+  // Two sorters are alive at a time (one read while the next is fed): each gets half.
+  SpillOptions half = spill;
+  half.memory_budget_bytes = std::max<size_t>(spill.memory_budget_bytes / 2, size_t{64} << 10);
+
+  const RecordWriterOptions small_blocks = TempFileOptions(spill);
+
+  // 0. The members the exact pass removed, sorted by doc_key, to mark them in step 3.
+  auto removed_path = dir.NewPath();
+  if (!removed_path.ok()) return removed_path.status();
+  {
+    ExternalSorter<NodeKey, NodeKeyLess> exact_removed(half);
+    CHALNI_RETURN_IF_ERROR(ForEachRecord<ExactDecisionRecord>(
+        exact_decision_files, 0, [&](const ExactDecisionRecord& d) -> Status {
+          if (SameKey(d.input_index, d.byte_offset, d.survivor_input, d.survivor_offset)) {
+            return Status::Ok();
+          }
+          return exact_removed.Add(NodeKey{d.input_index, 0, d.byte_offset});
+        }));
+    auto sorted = exact_removed.Finish();
+    if (!sorted.ok()) return sorted.status();
+    auto w = RecordWriter<NodeKey>::Create(*removed_path, small_blocks);
+    if (!w.ok()) return w.status();
+    while (const NodeKey* k = (*sorted)->Next()) CHALNI_RETURN_IF_ERROR(w->Append(*k));
+    CHALNI_RETURN_IF_ERROR((*sorted)->status());
+    CHALNI_RETURN_IF_ERROR(w->Close());
+  }
+
+  // 1. Rank both endpoints of every edge: sort by the first endpoint and join with the nodes,
+  //    then by the second. Exact records link a removed member to its exact survivor.
+  ExternalSorter<KeyPair, KeyPairByA> by_a(half);
+  CHALNI_RETURN_IF_ERROR(ForEachRecord<NearEdge>(
+      edge_files, kEdgeSchemaTag, [&](const NearEdge& e) -> Status {
+        return by_a.Add(KeyPair{e.a_input, e.b_input, e.a_offset, e.b_offset});
+      }));
+  CHALNI_RETURN_IF_ERROR(ForEachRecord<ExactDecisionRecord>(
+      exact_decision_files, 0, [&](const ExactDecisionRecord& d) -> Status {
+        if (SameKey(d.input_index, d.byte_offset, d.survivor_input, d.survivor_offset)) {
+          return Status::Ok();
+        }
+        return by_a.Add(KeyPair{d.input_index, d.survivor_input, d.byte_offset,
+                                d.survivor_offset});
+      }));
+  ExternalSorter<RankKey, RankKeyByB> by_b(half);
+  {
+    auto sorted = by_a.Finish();
+    if (!sorted.ok()) return sorted.status();
+    auto nodes = OpenNodes(nodes_path);
+    if (!nodes.ok()) return nodes.status();
+    uint64_t rank = 0;
+    const NodeKey* node = nodes->Next();
+    while (const KeyPair* e = (*sorted)->Next()) {
+      while (node != nullptr &&
+             KeyLess(node->input_index, node->byte_offset, e->a_input, e->a_offset)) {
+        node = nodes->Next();
+        ++rank;
+      }
+      CHALNI_RETURN_IF_ERROR(nodes->status());
+      CHALNI_CHECK(node != nullptr && SameKey(node->input_index, node->byte_offset, e->a_input,
+                                              e->a_offset));
+      CHALNI_RETURN_IF_ERROR(by_b.Add(RankKey{rank, e->b_input, 0, e->b_offset}));
+    }
+    CHALNI_RETURN_IF_ERROR((*sorted)->status());
+  }
+  EdgeSorter canonical(half);
+  {
+    auto sorted = by_b.Finish();
+    if (!sorted.ok()) return sorted.status();
+    auto nodes = OpenNodes(nodes_path);
+    if (!nodes.ok()) return nodes.status();
+    uint64_t rank = 0;
+    const NodeKey* node = nodes->Next();
+    while (const RankKey* e = (*sorted)->Next()) {
+      while (node != nullptr &&
+             KeyLess(node->input_index, node->byte_offset, e->b_input, e->b_offset)) {
+        node = nodes->Next();
+        ++rank;
+      }
+      CHALNI_RETURN_IF_ERROR(nodes->status());
+      CHALNI_CHECK(node != nullptr && SameKey(node->input_index, node->byte_offset, e->b_input,
+                                              e->b_offset));
+      if (rank == e->a_rank) continue;
+      CHALNI_RETURN_IF_ERROR(canonical.Add(
+          HashDoc{std::max(rank, e->a_rank), std::min(rank, e->a_rank)}));
+    }
+    CHALNI_RETURN_IF_ERROR((*sorted)->status());
+  }
+
+  // 2. Star rounds until nothing changes: then every edge links a node to its component's
+  //    minimum.
+  auto stars = canonical.Finish();
+  if (!stars.ok()) return stars.status();
+  std::unique_ptr<EdgeReader> current = std::move(*stars);
+  while (true) {
+    bool changed = false;
+    auto next = StarRound(std::move(current), half, &changed);
+    if (!next.ok()) return next.status();
+    current = std::move(*next);
+    ++stats.rounds;
+    if (!changed) break;
+  }
+
+  // 3. Label every node (a leaf: its star's centre; otherwise itself) and mark the members the
+  //    exact pass removed (sorted at the start, joined by doc_key).
+  ExternalSorter<LabeledNode, LabeledNodeLess> by_label(half);
+  {
+    auto removed = RecordReader<NodeKey>::Open(*removed_path);
+    if (!removed.ok()) return removed.status();
+    auto nodes = OpenNodes(nodes_path);
+    if (!nodes.ok()) return nodes.status();
+    UniqueEdges<EdgeReader> leaves(*current);  // sorted by leaf
+    const HashDoc* leaf = leaves.Next();
+    const NodeKey* removed_key = removed->Next();
+    uint64_t rank = 0;
+    for (const NodeKey* node = nodes->Next(); node != nullptr; node = nodes->Next(), ++rank) {
+      while (leaf != nullptr && leaf->hash < rank) leaf = leaves.Next();
+      while (removed_key != nullptr && KeyLess(removed_key->input_index, removed_key->byte_offset,
+                                               node->input_index, node->byte_offset)) {
+        removed_key = removed->Next();
+      }
+      const bool is_leaf = leaf != nullptr && leaf->hash == rank;
+      const bool is_removed =
+          removed_key != nullptr && SameKey(removed_key->input_index, removed_key->byte_offset,
+                                            node->input_index, node->byte_offset);
+      CHALNI_RETURN_IF_ERROR(by_label.Add(LabeledNode{is_leaf ? leaf->doc_key : rank, rank,
+                                                      node->input_index, node->length,
+                                                      node->byte_offset, is_removed ? 1u : 0u,
+                                                      0}));
+    }
+    CHALNI_RETURN_IF_ERROR(nodes->status());
+    CHALNI_RETURN_IF_ERROR(leaves.status());
+    CHALNI_RETURN_IF_ERROR(removed->status());
+  }
+  current.reset();
+
+  // 4. Per component (a group of the label-sorted stream): its size and survivor. A group can
+  //    be larger than memory, so its members go to a file and the summaries to another, and the
+  //    two are joined by label.
+  auto members_path = dir.NewPath();
+  if (!members_path.ok()) return members_path.status();
+  auto summary_path = dir.NewPath();
+  if (!summary_path.ok()) return summary_path.status();
+  {
+    auto sorted = by_label.Finish();
+    if (!sorted.ok()) return sorted.status();
+    auto members = RecordWriter<LabeledNode>::Create(*members_path, small_blocks);
+    if (!members.ok()) return members.status();
+    auto summaries = RecordWriter<ClusterSummary>::Create(*summary_path, small_blocks);
+    if (!summaries.ok()) return summaries.status();
+    ClusterSummary c{};
+    uint32_t best_length = 0;
+    bool open = false;
+    auto flush = [&]() -> Status { return open ? summaries->Append(c) : Status::Ok(); };
+    while (const LabeledNode* n = (*sorted)->Next()) {
+      CHALNI_RETURN_IF_ERROR(members->Append(*n));
+      if (!open || n->label != c.label) {
+        CHALNI_RETURN_IF_ERROR(flush());
+        // Sorted by rank within the label: the first member is the lowest doc_key.
+        c = ClusterSummary{n->label, 0, n->rank, n->byte_offset, n->input_index, 0};
+        best_length = n->length;
+        open = true;
+      } else if (params.survivor == Survivor::kLongest && n->length > best_length) {
+        c.survivor_rank = n->rank;
+        c.survivor_input = n->input_index;
+        c.survivor_offset = n->byte_offset;
+        best_length = n->length;
+      }
+      ++c.size;
+    }
+    CHALNI_RETURN_IF_ERROR((*sorted)->status());
+    CHALNI_RETURN_IF_ERROR(flush());
+    CHALNI_RETURN_IF_ERROR(members->Close());
+    CHALNI_RETURN_IF_ERROR(summaries->Close());
+  }
+
+  // 5. Decisions, sorted back into doc_key order and split by shard.
+  ExternalSorter<NearDecision, DecisionByKey> decisions(half);
+  {
+    auto members = RecordReader<LabeledNode>::Open(*members_path);
+    if (!members.ok()) return members.status();
+    auto summaries = RecordReader<ClusterSummary>::Open(*summary_path);
+    if (!summaries.ok()) return summaries.status();
+    const ClusterSummary* c = summaries->Next();
+    while (const LabeledNode* n = members->Next()) {
+      while (c != nullptr && c->label < n->label) c = summaries->Next();
+      CHALNI_RETURN_IF_ERROR(summaries->status());
+      CHALNI_CHECK(c != nullptr && c->label == n->label);
+      if (c->size < 2) continue;
+      if (c->size > 0xFFFFFFFFull) {
+        return ResourceExhaustedError("near-dedup cluster task: a cluster of more than 2^32 - 1 "
+                                      "documents");
+      }
+      NearDecision d;
+      d.input_index = n->input_index;
+      d.byte_offset = n->byte_offset;
+      d.survivor_input = c->survivor_input;
+      d.survivor_offset = c->survivor_offset;
+      d.cluster_size = static_cast<uint32_t>(c->size);
+      d.kind = n->rank == c->survivor_rank ? DecisionKind::kSurvivor
+               : n->exact_removed != 0    ? DecisionKind::kExact
+                                          : DecisionKind::kNear;
+      CHALNI_RETURN_IF_ERROR(decisions.Add(d));
+    }
+    CHALNI_RETURN_IF_ERROR(members->status());
+  }
+  dir.Remove();
+  auto sorted = decisions.Finish();
+  if (!sorted.ok()) return sorted.status();
+  while (const NearDecision* d = (*sorted)->Next()) CHALNI_RETURN_IF_ERROR(out.Add(*d));
+  CHALNI_RETURN_IF_ERROR((*sorted)->status());
+  return out.Close();
+}
+
 }  // namespace
 
 StatusOr<ClusterTaskStats> RunNearDedupClusterTask(
@@ -518,12 +989,25 @@ StatusOr<ClusterTaskStats> RunNearDedupClusterTask(
   CHALNI_RETURN_IF_ERROR(ValidateNearDedupParams(params));
   if (num_shards == 0) return InvalidArgumentError("near-dedup cluster task: no shards");
   ClusterTaskStats stats;
+  stats.budget_bytes = spill.memory_budget_bytes;
+  DecisionFiles out(num_shards, shard_of_input, decisions_path, &stats);
+  CHALNI_RETURN_IF_ERROR(out.Open());
 
   // Pass 1: every document named by an edge or an exact decision, sorted and unique (spilling
-  // beyond the budget); the table itself is the task's memory bound.
+  // beyond the budget). They are held in memory while the in-memory path's tables fit the
+  // budget; past that, they go to a file and the components are computed out of core.
+  // Why the sorter gets half the budget: its merge buffers are alive while the node table
+  // fills (16 of the 28 bytes per node), so the peak stays near the budget.
+  const uint64_t max_in_memory = spill.memory_budget_bytes / kInMemoryBytesPerNode;
   std::vector<NodeKey> nodes;
+  // Reserved (address space; pages count only once filled) so that growing never copies.
+  nodes.reserve(std::min<uint64_t>(max_in_memory, uint64_t{1} << 24));
+  SpillDir dir(spill.tmp_dir);
+  std::string nodes_path;
   {
-    ExternalSorter<NodeKey, NodeKeyLess> sorter(spill);
+    SpillOptions half = spill;
+    half.memory_budget_bytes = std::max<size_t>(spill.memory_budget_bytes / 2, size_t{64} << 10);
+    ExternalSorter<NodeKey, NodeKeyLess> sorter(half);
     CHALNI_RETURN_IF_ERROR(ForEachRecord<NearEdge>(
         edge_files, kEdgeSchemaTag, [&](const NearEdge& e) -> Status {
           ++stats.near_edges;
@@ -538,23 +1022,51 @@ StatusOr<ClusterTaskStats> RunNearDedupClusterTask(
         }));
     auto sorted = sorter.Finish();
     if (!sorted.ok()) return sorted.status();
-    while (const NodeKey* k = (*sorted)->Next()) {
-      if (!nodes.empty() && nodes.back().input_index == k->input_index &&
-          nodes.back().byte_offset == k->byte_offset) {
-        // Sorted by length last: the last duplicate carries the largest (known) length.
-        nodes.back().length = k->length;
-        continue;
+    std::optional<RecordWriter<NodeKey>> spilled;
+    NodeKey last{};
+    bool have_last = false;
+    // Emits the previous node once its last (longest) record has been seen.
+    auto emit = [&](const NodeKey& k) -> Status {
+      ++stats.nodes;
+      if (spilled.has_value()) return spilled->Append(k);
+      if (nodes.size() < max_in_memory) {
+        nodes.push_back(k);
+        return Status::Ok();
       }
-      nodes.push_back(*k);
+      auto path = dir.NewPath();
+      if (!path.ok()) return path.status();
+      nodes_path = *path;
+      auto w = RecordWriter<NodeKey>::Create(nodes_path, TempFileOptions(spill));
+      if (!w.ok()) return w.status();
+      spilled.emplace(std::move(*w));
+      CHALNI_RETURN_IF_ERROR(spilled->Append(std::span<const NodeKey>(nodes)));
+      std::vector<NodeKey>().swap(nodes);
+      return spilled->Append(k);
+    };
+    while (const NodeKey* k = (*sorted)->Next()) {
+      if (have_last && !SameKey(last.input_index, last.byte_offset, k->input_index,
+                                k->byte_offset)) {
+        CHALNI_RETURN_IF_ERROR(emit(last));
+      }
+      // Sorted by length last: the last record of a document carries its largest known length.
+      last = *k;
+      have_last = true;
     }
     CHALNI_RETURN_IF_ERROR((*sorted)->status());
+    if (have_last) CHALNI_RETURN_IF_ERROR(emit(last));
+    if (spilled.has_value()) CHALNI_RETURN_IF_ERROR(spilled->Close());
+  }
+  if (!nodes_path.empty()) {
+    stats.out_of_core = true;
+    CHALNI_RETURN_IF_ERROR(ClusterOutOfCore(params, edge_files, exact_decision_files, nodes_path,
+                                            spill, dir, out, stats));
+    return stats;
   }
   nodes.shrink_to_fit();
   if (nodes.size() > 0xFFFFFFFEull) {
     return ResourceExhaustedError("near-dedup cluster task: more than 2^32 - 2 documents in "
-                                  "clusters");
+                                  "clusters in memory");
   }
-  stats.nodes = nodes.size();
   const uint32_t n = static_cast<uint32_t>(nodes.size());
 
   // Pass 2: union-find over the edges of both passes.
@@ -591,27 +1103,10 @@ StatusOr<ClusterTaskStats> RunNearDedupClusterTask(
   stats.memory_bytes = nodes.capacity() * sizeof(NodeKey) + uint64_t{n} * 4 * 3 + n / 8;
 
   // Pass 3: decisions in doc_key order, split by shard.
-  RecordWriterOptions wo;
-  wo.schema_tag = kDecisionSchemaTag;
-  wo.sync = true;
-  uint32_t shard = 0;
-  auto writer = RecordWriter<NearDecision>::Create(decisions_path(0), wo);
-  if (!writer.ok()) return writer.status();
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t root = uf.Find(i);
     const uint32_t size = uf.SizeOf(root);
     if (size < 2) continue;
-    const uint32_t s = shard_of_input(nodes[i].input_index);
-    if (s < shard || s >= num_shards) {
-      return FailedPreconditionError(fmt::format(
-          "near-dedup cluster task: input {} maps to shard {} after shard {} of {}",
-          nodes[i].input_index, s, shard, num_shards));
-    }
-    while (shard < s) {
-      CHALNI_RETURN_IF_ERROR(writer->Close());
-      writer = RecordWriter<NearDecision>::Create(decisions_path(++shard), wo);
-      if (!writer.ok()) return writer.status();
-    }
     const NodeKey& surv = nodes[best[root]];
     NearDecision d;
     d.input_index = nodes[i].input_index;
@@ -619,26 +1114,12 @@ StatusOr<ClusterTaskStats> RunNearDedupClusterTask(
     d.survivor_input = surv.input_index;
     d.survivor_offset = surv.byte_offset;
     d.cluster_size = size;
-    if (best[root] == i) {
-      d.kind = DecisionKind::kSurvivor;
-      ++stats.clusters;
-      stats.largest_cluster = std::max<uint64_t>(stats.largest_cluster, size);
-    } else if (exact_removed[i]) {
-      d.kind = DecisionKind::kExact;
-      ++stats.removed_exact;
-    } else {
-      d.kind = DecisionKind::kNear;
-      ++stats.removed_near;
-    }
-    ++stats.members;
-    CHALNI_RETURN_IF_ERROR(writer->Append(d));
+    d.kind = best[root] == i     ? DecisionKind::kSurvivor
+             : exact_removed[i] ? DecisionKind::kExact
+                                : DecisionKind::kNear;
+    CHALNI_RETURN_IF_ERROR(out.Add(d));
   }
-  while (true) {
-    CHALNI_RETURN_IF_ERROR(writer->Close());
-    if (++shard >= num_shards) break;
-    writer = RecordWriter<NearDecision>::Create(decisions_path(shard), wo);
-    if (!writer.ok()) return writer.status();
-  }
+  CHALNI_RETURN_IF_ERROR(out.Close());
   return stats;
 }
 

@@ -7,8 +7,10 @@
 //      (star-wise: a bucket of k costs k-1 checks) with the signatures' estimated Jaccard; it
 //      writes the verified edges;
 //   3. cluster (one): RunNearDedupClusterTask reads every edge file and the exact pass's
-//      decisions, runs union-find, and writes one NearDecision per member of every cluster of two
-//      or more, sorted by doc_key and split by shard (the write pass reads its shard's file).
+//      decisions, computes connected components (union-find in memory when its tables fit the
+//      budget, else large-star / small-star rounds of sorts over files), and writes one
+//      NearDecision per member of every cluster of two or more, sorted by doc_key and split by
+//      shard (the write pass reads its shard's file).
 //
 //   NearDedupParams params;  // 112 hashes, 14 bands x 8 rows, threshold 0.75
 //   auto emitter = NearDedupEmitter::Open(local_dir + "/shard-00003", /*shard=*/3, params,
@@ -35,9 +37,10 @@
 //
 // Memory: the emitter holds its sorter's budget; a band task holds one block per merged file,
 // the signature files it maps (at most its budget; beyond it, it reads with pread), two
-// signature buffers and a bitset of verified signature blocks; the
-// cluster task holds 24 bytes per node (a document that appears in an edge or an exact
-// decision) while it runs union-find. docs/DEDUP.md has the figures.
+// signature buffers and a bitset of verified signature blocks; the cluster task holds 28 bytes
+// per node (a document that appears in an edge or an exact decision) while it runs union-find,
+// when that fits its budget, and otherwise sorters within its budget. docs/DEDUP.md has the
+// figures.
 #ifndef CHALNI_DEDUP_NEAR_DEDUP_H_
 #define CHALNI_DEDUP_NEAR_DEDUP_H_
 
@@ -222,13 +225,20 @@ struct ClusterTaskStats {
   uint64_t removed_exact = 0;  // decisions of kind exact
   uint64_t removed_near = 0;   // decisions of kind near
   uint64_t largest_cluster = 0;
-  uint64_t memory_bytes = 0;   // union-find arrays held at the peak
+  // How the components were computed (depends on the budget, not on the data alone):
+  uint64_t budget_bytes = 0;   // spill.memory_budget_bytes
+  bool out_of_core = false;    // the node table did not fit the budget: star rounds over files
+  uint64_t rounds = 0;         // large-star + small-star rounds (out of core only)
+  uint64_t memory_bytes = 0;   // union-find arrays held at the peak (in memory only)
 };
 
 // Reads every NearEdge file and every exact-decision file (ExactDecisionRecord), merges them
-// with union-find and writes NearDecision records sorted by doc_key into one file per shard,
-// decisions_path(s) for s in [0, num_shards) (empty files included); shard_of_input maps an
-// input index to its shard and must be nondecreasing in the input index.
+// into connected components and writes NearDecision records sorted by doc_key into one file per
+// shard, decisions_path(s) for s in [0, num_shards) (empty files included); shard_of_input maps
+// an input index to its shard and must be nondecreasing in the input index. Memory: when the
+// nodes times 28 bytes fit spill.memory_budget_bytes, union-find in memory; otherwise the same
+// decisions (byte for byte) from star rounds over sorted files, each sorter within half the
+// budget (stats.out_of_core, stats.rounds).
 StatusOr<ClusterTaskStats> RunNearDedupClusterTask(
     const NearDedupParams& params, const std::vector<std::string>& edge_files,
     const std::vector<std::string>& exact_decision_files, uint32_t num_shards,

@@ -1,6 +1,7 @@
 // The near-dedup passes (MinHash LSH, src/dedup/near_dedup.h): one band task per hash partition
 // verifies candidate pairs, then one cluster task merges near edges with the exact pass's
-// decisions (union-find) and writes each shard's final decisions for the write pass.
+// decisions (union-find in memory, or star rounds over files beyond the budget) and writes each
+// shard's final decisions for the write pass.
 #include "dedup/near_dedup.h"
 #include "internal/fault.h"
 #include "internal/fs.h"
@@ -54,6 +55,11 @@ Status RunNearClusterTask(const RunContext& ctx) {
   Json done = {{"clusters", stats->clusters},        {"members", stats->members},
                {"removed_exact", stats->removed_exact}, {"removed_near", stats->removed_near},
                {"largest_cluster", stats->largest_cluster}, {"nodes", stats->nodes}};
+  // Which path the budget allowed (--memory, -j): timings.json only.
+  done["memory"] = {{"budget_bytes", stats->budget_bytes},
+                    {"out_of_core", stats->out_of_core ? 1 : 0},
+                    {"rounds", stats->rounds},
+                    {"union_find_bytes", stats->memory_bytes}};
   return WriteFileAtomic(ctx.NearDir() + "/clusters.done", done.dump() + "\n");
 }
 

@@ -299,6 +299,37 @@ def test_spilling_under_a_small_memory_budget_gives_the_same_output(tmp):
     assert digests[0] == digests[1]
 
 
+def test_near_dedup_beyond_its_budget_gives_the_same_output_and_survives_a_crash(tmp):
+    """Under a small --memory the band tasks read signatures with pread and the cluster task
+    computes components out of core (star rounds over files); the output equals a run with a
+    large budget (in-memory union-find), also after a crash in the cluster pass."""
+    inp = os.path.join(tmp, "in")
+    make_corpus(inp, shards=8, docs=60000)
+    cfg = write_config(tmp, DEDUP_CONFIG)
+    digests = {}
+    for mem in ("1M", "4G"):
+        out = os.path.join(tmp, "out" + mem)
+        run(["run", "-i", inp, "-o", out, "-c", cfg, "-j", "2", "--memory", mem], check_rc=0)
+        _, digests[mem] = read_outputs(out)
+        near = json.load(open(os.path.join(out, "timings.json")))["near_dedup"]
+        stats = json.load(open(os.path.join(out, "stats.json")))
+        assert stats["passes"]["near_dedup"]["clusters"]["nodes"] > 9362  # 256 KiB / 28 bytes
+        if mem == "1M":
+            assert near["clusters"]["out_of_core"] == 1 and near["clusters"]["rounds"] >= 1, near
+            assert near["bands"]["signature_files_read"] > 0, near
+        else:
+            assert near["clusters"]["out_of_core"] == 0 and near["clusters"]["rounds"] == 0, near
+            assert near["bands"]["signature_files_read"] == 0, near
+    assert digests["1M"] == digests["4G"]
+    out = os.path.join(tmp, "crash")
+    p = run(["run", "-i", inp, "-o", out, "-c", cfg, "-j", "2", "--memory", "1M"],
+            env={"CHALNI_FAULT": "near.cluster_before_done:1"})
+    assert p.returncode == -signal.SIGKILL, (p.returncode, p.stderr)
+    run(["run", "-i", inp, "-o", out, "-c", cfg, "-j", "2", "--memory", "1M"], check_rc=0)
+    _, digest = read_outputs(out)
+    assert digest == digests["4G"]
+
+
 def test_full_disk_exit_3_then_resume(tmp):
     """A file-size limit stands in for a full disk: exit 3 with a clear message, and the same
     command finishes the run once space is back, with output identical to a clean run."""

@@ -6,8 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <string>
@@ -337,6 +340,202 @@ TEST(NearDedupEndToEndTest, PairBelowThresholdIsNotMerged) {
   params.threshold = 0.5;
   RunResult r2 = RunNearDedup(dir2.path(), params, docs, {0}, 2);
   EXPECT_EQ(r2.decisions.size(), 2u);
+}
+
+
+// ---- cluster task: the in-memory union-find and the out-of-core star rounds agree ------------
+
+// A graph over nodes 0..n-1; node i is document (i / 40, 16 * (i % 40) + 5) of length
+// lengths[i]. Near edges name the lower doc_key first (a bucket's centre); exact groups list
+// their members (the survivor, the lowest key, is added by ToFiles).
+struct Graph {
+  uint32_t n = 0;
+  std::vector<uint32_t> lengths;
+  std::vector<std::pair<uint32_t, uint32_t>> near;
+  std::vector<std::vector<uint32_t>> exact_groups;
+};
+
+uint32_t NodeInput(uint32_t i) { return i / 40; }
+uint64_t NodeOffset(uint32_t i) { return 16 * (i % 40) + 5; }
+
+Graph NewGraph(uint32_t n, uint64_t seed, uint32_t max_length = 4) {
+  Graph g;
+  g.n = n;
+  std::mt19937_64 rng(seed);
+  for (uint32_t i = 0; i < n; ++i) g.lengths.push_back(1 + rng() % max_length);  // many ties
+  return g;
+}
+std::vector<uint32_t> Shuffled(uint32_t n, uint64_t seed) {
+  std::vector<uint32_t> v(n);
+  for (uint32_t i = 0; i < n; ++i) v[i] = i;
+  std::shuffle(v.begin(), v.end(), std::mt19937_64(seed));
+  return v;
+}
+void AddNear(Graph& g, uint32_t x, uint32_t y) {
+  if (x != y) g.near.emplace_back(std::min(x, y), std::max(x, y));
+}
+
+struct ClusterRun {
+  std::vector<std::string> files;  // each shard's decision file, bytes
+  ClusterTaskStats stats;
+};
+
+ClusterRun RunCluster(const Graph& g, Survivor survivor, size_t budget) {
+  TempDir dir;
+  const std::string edges0 = dir.path() + "/p0.edges", edges1 = dir.path() + "/p1.edges";
+  {
+    RecordWriterOptions wo;
+    wo.schema_tag = kEdgeSchemaTag;
+    auto w0 = RecordWriter<NearEdge>::Create(edges0, wo);
+    auto w1 = RecordWriter<NearEdge>::Create(edges1, wo);
+    EXPECT_TRUE(w0.ok() && w1.ok());
+    for (size_t e = 0; e < g.near.size(); ++e) {
+      const auto [a, b] = g.near[e];
+      const NearEdge edge{NodeInput(a), g.lengths[a], NodeOffset(a),
+                          NodeInput(b), g.lengths[b], NodeOffset(b)};
+      EXPECT_TRUE((e % 2 == 0 ? w0 : w1)->Append(edge).ok());
+    }
+    EXPECT_TRUE(w0->Close().ok());
+    EXPECT_TRUE(w1->Close().ok());
+  }
+  std::vector<std::string> exact_files;
+  if (!g.exact_groups.empty()) {
+    exact_files.push_back(dir.path() + "/p0.decisions");
+    auto w = RecordWriter<ExactDecisionRecord>::Create(exact_files[0]);
+    EXPECT_TRUE(w.ok());
+    for (const auto& group : g.exact_groups) {
+      const uint32_t s = *std::min_element(group.begin(), group.end());
+      for (uint32_t m : group) {
+        EXPECT_TRUE(w->Append(ExactDecisionRecord{NodeInput(m), NodeInput(s), NodeOffset(m),
+                                                  NodeOffset(s), group.size()})
+                        .ok());
+      }
+    }
+    EXPECT_TRUE(w->Close().ok());
+  }
+  NearDedupParams params;
+  params.survivor = survivor;
+  SpillOptions spill;
+  spill.memory_budget_bytes = budget;
+  spill.tmp_dir = dir.path();
+  const uint32_t inputs = (g.n + 39) / 40;
+  const uint32_t shards = 3;
+  auto shard_of_input = [&](uint32_t input) { return input * shards / std::max(inputs, 1u); };
+  auto path = [&](uint32_t s) { return fmt::format("{}/shard-{}.decisions", dir.path(), s); };
+  auto stats = RunNearDedupClusterTask(params, {edges0, edges1}, exact_files, shards,
+                                       shard_of_input, path, spill);
+  EXPECT_TRUE(stats.ok()) << stats.status().message();
+  ClusterRun run;
+  if (!stats.ok()) return run;
+  run.stats = *stats;
+  for (uint32_t s = 0; s < shards; ++s) {
+    std::ifstream in(path(s), std::ios::binary);
+    run.files.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  // Nothing is left in the spill directory but the inputs and outputs.
+  size_t left = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    (void)entry;
+    ++left;
+  }
+  EXPECT_EQ(left, 2 + exact_files.size() + shards);
+  return run;
+}
+
+// Runs `g` with a budget that fits the in-memory tables and with one that forces the
+// out-of-core path, for both survivor rules, and expects byte-identical decision files.
+void ExpectBothPathsAgree(const Graph& g, const std::string& name) {
+  for (Survivor survivor : {Survivor::kLowestKey, Survivor::kLongest}) {
+    SCOPED_TRACE(name + (survivor == Survivor::kLongest ? " longest" : " lowest_key"));
+    const ClusterRun in_memory = RunCluster(g, survivor, size_t{64} << 20);
+    const ClusterRun out_of_core = RunCluster(g, survivor, 256);
+    EXPECT_FALSE(in_memory.stats.out_of_core);
+    EXPECT_TRUE(out_of_core.stats.out_of_core);
+    EXPECT_GE(out_of_core.stats.rounds, 1u);
+    EXPECT_GT(in_memory.stats.members, 0u);
+    ASSERT_EQ(in_memory.files.size(), out_of_core.files.size());
+    for (size_t s = 0; s < in_memory.files.size(); ++s) {
+      EXPECT_TRUE(in_memory.files[s] == out_of_core.files[s]) << "shard " << s;
+    }
+    EXPECT_EQ(in_memory.stats.nodes, out_of_core.stats.nodes);
+    EXPECT_EQ(in_memory.stats.clusters, out_of_core.stats.clusters);
+    EXPECT_EQ(in_memory.stats.members, out_of_core.stats.members);
+    EXPECT_EQ(in_memory.stats.removed_exact, out_of_core.stats.removed_exact);
+    EXPECT_EQ(in_memory.stats.removed_near, out_of_core.stats.removed_near);
+    EXPECT_EQ(in_memory.stats.largest_cluster, out_of_core.stats.largest_cluster);
+  }
+}
+
+TEST(ClusterPathsTest, ChainsPathsStarsCliquesAndExactGroupsGiveIdenticalDecisions) {
+  {
+    Graph g = NewGraph(300, 1);  // a chain in key order
+    for (uint32_t i = 0; i + 1 < g.n; ++i) AddNear(g, i, i + 1);
+    ExpectBothPathsAgree(g, "chain");
+  }
+  {
+    Graph g = NewGraph(500, 2);  // one long path through keys in random order
+    const auto order = Shuffled(g.n, 20);
+    for (uint32_t i = 0; i + 1 < g.n; ++i) AddNear(g, order[i], order[i + 1]);
+    ExpectBothPathsAgree(g, "random path");
+  }
+  {
+    Graph g = NewGraph(400, 3);  // stars: centre the highest key, and one centred in the middle
+    for (uint32_t i = 0; i < 199; ++i) AddNear(g, 199, i);
+    for (uint32_t i = 200; i < 400; ++i) AddNear(g, 300, i);
+    ExpectBothPathsAgree(g, "stars");
+  }
+  {
+    Graph g = NewGraph(120, 4);  // cliques of 30, two of them joined by one edge
+    for (uint32_t c = 0; c < 4; ++c)
+      for (uint32_t i = 0; i < 30; ++i)
+        for (uint32_t j = i + 1; j < 30; ++j) AddNear(g, 30 * c + i, 30 * c + j);
+    AddNear(g, 29, 95);
+    ExpectBothPathsAgree(g, "cliques");
+  }
+  {
+    Graph g = NewGraph(200, 5);  // exact groups only (no near edge), some of size 2
+    const auto order = Shuffled(g.n, 50);
+    for (uint32_t i = 0; i < g.n;) {
+      const uint32_t size = 2 + i % 5;
+      std::vector<uint32_t> group;
+      for (uint32_t k = 0; k < size && i < g.n; ++k) group.push_back(order[i++]);
+      if (group.size() >= 2) g.exact_groups.push_back(group);
+    }
+    ExpectBothPathsAgree(g, "exact only");
+  }
+  for (uint64_t seed = 10; seed < 16; ++seed) {
+    // Random sparse graphs over near and exact edges: components of every shape, and chains of
+    // exact and near links (an exact survivor merged into a near cluster becomes near).
+    Graph g = NewGraph(600, seed, seed % 2 == 0 ? 3 : 1000);
+    std::mt19937_64 rng(seed);
+    for (int e = 0; e < 450; ++e) AddNear(g, rng() % g.n, rng() % g.n);
+    const auto order = Shuffled(g.n, seed * 7);
+    for (uint32_t i = 0; i + 3 < 240; i += 3) {
+      g.exact_groups.push_back({order[i], order[i + 1], order[i + 2]});
+    }
+    ExpectBothPathsAgree(g, fmt::format("random {}", seed));
+  }
+}
+
+TEST(ClusterPathsTest, OutOfCorePathTakesSeveralRoundsOnALongPath) {
+  Graph g = NewGraph(4000, 7);
+  const auto order = Shuffled(g.n, 70);
+  for (uint32_t i = 0; i + 1 < g.n; ++i) AddNear(g, order[i], order[i + 1]);
+  const ClusterRun run = RunCluster(g, Survivor::kLowestKey, size_t{64} << 10);
+  EXPECT_TRUE(run.stats.out_of_core);
+  EXPECT_GT(run.stats.rounds, 2u);
+  EXPECT_LT(run.stats.rounds, 40u);  // O(log^2 n)
+  EXPECT_EQ(run.stats.clusters, 1u);
+  EXPECT_EQ(run.stats.largest_cluster, 4000u);
+  EXPECT_EQ(run.stats.removed_near, 3999u);
+  // The in-memory path needs 28 bytes per node: 4000 nodes fit 112 000 bytes.
+  const ClusterRun fits = RunCluster(g, Survivor::kLowestKey, 4000 * 28);
+  EXPECT_FALSE(fits.stats.out_of_core);
+  EXPECT_EQ(fits.stats.rounds, 0u);
+  EXPECT_TRUE(fits.files == run.files);
+  const ClusterRun just_over = RunCluster(g, Survivor::kLowestKey, 4000 * 28 - 1);
+  EXPECT_TRUE(just_over.stats.out_of_core);
+  EXPECT_TRUE(just_over.files == run.files);
 }
 
 TEST(NearDedupEndToEndTest, DamagedSignatureFileIsDataLossNamingTheFile) {
