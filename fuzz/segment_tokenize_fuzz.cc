@@ -141,9 +141,12 @@ void CheckSegmentation(std::string_view text) {
                "line %zu [%u, %u), expected to start at %zu", line_idx, l.begin, l.end, pos);
     FUZZ_CHECK(text.substr(l.begin, l.end - l.begin).find('\n') == std::string_view::npos,
                "line %zu holds a '\\n'", line_idx);
-    FUZZ_CHECK(l.end == text.size() || text[l.end] == '\n', "line %zu does not end at '\\n'",
-               line_idx);
-    pos = l.end + 1;
+    // A line ends at '\n', or at the '\r' of a CRLF (excluded from the line), or at the end.
+    const bool at_cr = l.end < text.size() && text[l.end] == '\r' &&
+                       (l.end + 1 == text.size() || text[l.end + 1] == '\n');
+    FUZZ_CHECK(l.end == text.size() || text[l.end] == '\n' || at_cr,
+               "line %zu does not end at '\\n'", line_idx);
+    pos = l.end + (at_cr ? 2 : 1);
   }
   FUZZ_CHECK(pos >= text.size(), "lines end at %zu of %zu bytes", pos, text.size());
   // Paragraphs: ordered, disjoint, each from the start of a non-blank line to the end of one.
