@@ -76,8 +76,9 @@ campaign() {
   return $rc
 }
 
-# One markdown row per campaign log: target, wall seconds, executions, exec/s, cov, ft, corpus,
-# oom/timeout/crash counts.
+# One markdown row per campaign log: target, wall seconds, executions, exec/s (average), cov,
+# ft, corpus entries (files in the corpus folder), libFuzzer's oom/timeout/crash counts (saved
+# inputs).
 table() {
   local t
   [ $# -gt 0 ] || set -- "${TARGETS[@]}"
@@ -86,17 +87,21 @@ table() {
     [ -f "$log" ] || continue
     # The last status line of fork mode:
     # #97784: cov: 1078 ft: 951 corp: 74 exec/s 9628 oom/timeout/crash: 0/0/0 time: 15s job: 4
-    local last wall execs rate cov ft corp found files
+    local last wall execs rate cov ft corp found files saved
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
     wall=$(sed -n 's/^wall_seconds: //p' "$log" | tail -n 1)
     execs=$(sed -n 's/^#\([0-9]*\).*/\1/p' <<< "$last")
-    rate=$(sed -n 's/.* exec\/s:\{0,1\} \([0-9]*\).*/\1/p' <<< "$last")
+    # exec/s on that line is the last job's; the campaign's average is executions / time.
+    local secs
+    secs=$(sed -n 's/.* time: \([0-9]*\)s.*/\1/p' <<< "$last")
+    [ -n "$execs" ] && [ -n "$secs" ] && [ "$secs" -gt 0 ] && rate=$(( execs / secs ))
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")
     corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<< "$last")
     found=$(sed -n 's/.* oom\/timeout\/crash: \([0-9\/]*\).*/\1/p' <<< "$last")
     files=$(find "$BUILD/campaign/$t/corpus" -type f 2>/dev/null | wc -l)
-    echo "| $t | ${wall:-running} | ${execs:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} ($files files) | ${found:-?} |"
+    saved=$(find "$BUILD/campaign/$t/artifacts" -type f 2>/dev/null | wc -l)
+    echo "| $t | ${wall:-running} | ${execs:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} ($files files) | ${found:-?} ($saved inputs saved) |"
   done
 }
 
