@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CHALNI := $(BUILD)/chalni
 
-.PHONY: all setup setup-test build run test test-unit test-golden test-all test-asan bench golden-update format eval-langid clean
+.PHONY: all setup setup-test build run test test-unit test-golden test-all test-asan bench golden-update format eval-langid clean setup-fuzz fuzz-build fuzz-smoke fuzz-campaign
 
 all: build
 
@@ -48,6 +48,22 @@ test-asan: setup-test
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+# libFuzzer targets (docs/FUZZING.md): clang-14, ASan + UBSan, own tree build-fuzz/.
+setup-fuzz:
+	@scripts/setup.sh --fuzz
+
+fuzz-build: setup-fuzz
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DCHALNI_FUZZ=ON -DCHALNI_BUILD_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+
+# Every target ~25 s over its committed corpus; fails on any crash, leak or timeout.
+fuzz-smoke: fuzz-build
+	@scripts/fuzz/run.sh smoke 25
+
+# make fuzz-campaign TARGET=normalize SECONDS=1800 (log: build-fuzz/campaign/TARGET.log)
+fuzz-campaign: fuzz-build
+	@scripts/fuzz/run.sh campaign $(TARGET) $(or $(SECONDS),1800)
 
 golden-update: build
 	CHALNI_GOLDEN_UPDATE=1 python3 tests/golden/run_golden.py $(CHALNI) .

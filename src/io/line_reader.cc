@@ -318,6 +318,17 @@ void LineReader::SetLine(Line* line, size_t begin, size_t end, uint64_t length) 
   line->text = std::string_view(buffer_.get() + begin, end - begin);
 }
 
+void LineReader::SetTooLong(Line* line, size_t begin, uint64_t length) {
+  long_prefix_.assign(buffer_.get() + begin,
+                      std::min<size_t>(length, options_.too_long_prefix_bytes));
+  line->offset = begin_offset_;
+  line->number = ++line_number_;
+  line->length = length;
+  line->too_long = true;
+  line->had_cr = false;
+  line->text = long_prefix_;
+}
+
 bool LineReader::FailAtCut(size_t pending_begin, size_t pending_end) {
   done_ = true;
   status_ = source_->status();
@@ -341,7 +352,13 @@ bool LineReader::Next(Line* line) {
         std::memchr(buffer_.get() + scan_, '\n', end_ - scan_));
     if (newline != nullptr) {
       size_t line_end = static_cast<size_t>(newline - buffer_.get());
-      SetLine(line, begin_, line_end, line_end - begin_);
+      // A line longer than the limit can lie whole in the buffer when max_line_bytes is below
+      // the buffer's size (a small input.max_record_bytes): it is too long all the same.
+      if (line_end - begin_ > options_.max_line_bytes) {
+        SetTooLong(line, begin_, line_end - begin_);
+      } else {
+        SetLine(line, begin_, line_end, line_end - begin_);
+      }
       uint64_t consumed = line_end + 1 - begin_;
       begin_offset_ += consumed;
       consumed_ += consumed;

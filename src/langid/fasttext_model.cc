@@ -660,7 +660,11 @@ void FastTextModel::Tokenize(std::string_view text, std::span<const text::Span> 
     const Scratch::TokenCache::Slot* hit = use_cache ? cache.Find(token, key) : nullptr;
     if (hit != nullptr) {
       int32_t* out = s->Reserve(hit->nrows);
-      std::memcpy(out, cache.rows.data() + hit->rows_begin, hit->nrows * sizeof(int32_t));
+      // A token may have no rows (found by the document_pipeline fuzz target); memcpy from the
+      // still empty rows vector (null data()) is undefined even for 0 bytes.
+      if (hit->nrows > 0) {
+        std::memcpy(out, cache.rows.data() + hit->rows_begin, hit->nrows * sizeof(int32_t));
+      }
       s->Commit(out + hit->nrows);
       if (keep_hashes) s->word_hashes.push_back(FastTextHash(token));
       return true;

@@ -7,6 +7,7 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 #include <xxhash.h>
 
@@ -78,6 +79,34 @@ inline uint8_t ClassAt(const internal::UnicodeTable& table, const uint8_t* p, co
   return internal::TokenClassFor(table.Lookup(cp));
 }
 
+// True when the code point at p has Grapheme_Cluster_Break=Prepend (U+0600 ARABIC NUMBER SIGN,
+// U+06DD, U+070F, ...): it joins the cluster after it. ICU is asked only past the byte gate.
+inline bool IsPrepend(const uint8_t* p, const uint8_t* end) {
+  if (!internal::MayBePrepend(p, end)) return false;
+  int len;
+  const char32_t cp = internal::DecodeUtf8(p, end, &len);
+  return len > 1 && u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_GRAPHEME_CLUSTER_BREAK) ==
+                        U_GCB_PREPEND;
+}
+
+// True when the code point at p is not a combining mark yet extends the grapheme cluster before
+// it (Grapheme_Cluster_Break Extend/SpacingMark/ZWJ): Thai SARA AM U+0E33, emoji modifiers, tag
+// characters. Marks are known from the class table. ICU is asked only past the byte gate.
+inline bool ExtendsCluster(const uint8_t* p, const uint8_t* end) {
+  if (!internal::MayExtendClusterUnmarked(p, end)) return false;
+  int len;
+  const char32_t cp = internal::DecodeUtf8(p, end, &len);
+  if (len == 1) return false;
+  const int gcb = u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_GRAPHEME_CLUSTER_BREAK);
+  return gcb == U_GCB_EXTEND || gcb == U_GCB_SPACING_MARK || gcb == U_GCB_ZWJ;
+}
+
+inline uint32_t CodePointsIn(const uint8_t* begin, const uint8_t* stop) {
+  uint32_t n = 0;
+  for (const uint8_t* q = begin; q < stop; ++q) n += (*q & 0xC0) != 0x80;
+  return n;
+}
+
 inline uint32_t FlagsOfClass(uint8_t c, bool* has_upper, bool* has_lower) {
   *has_upper |= (c & internal::kTokUpper) != 0;
   *has_lower |= (c & internal::kTokLower) != 0;
@@ -138,13 +167,31 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
   const internal::UnicodeTable& table = internal::UnicodeTable::Get();
   const Walker w{base, end, table};
   const uint8_t* p = base;
+  const uint8_t* prepend = nullptr;  // first of the Prepend characters right before p
   while (p < end) {
     int len;
     const uint8_t cls = ClassAt(table, p, end, &len);
-    if (!(cls & internal::kTokWord)) {
+    // A combining mark where no word is open belongs to the cluster of the separator before it
+    // (`�ং`, `!ে`, the keycap marks of `#️⃣`): a word starting there would split that grapheme
+    // cluster. (The normalizer removes marks at a line start or after a space, not these.)
+    const bool lone_mark =
+        ((cls & internal::kTokMark) &&
+         !(cls & (internal::kTokLetter | internal::kTokDigit | internal::kTokNumber))) ||
+        ((cls & internal::kTokWord) && ExtendsCluster(p, end));
+    if (!(cls & internal::kTokWord) || lone_mark) {
+      if (!lone_mark && IsPrepend(p, end)) {
+        if (prepend == nullptr) prepend = p;
+      } else {
+        prepend = nullptr;
+      }
       p += len;
       continue;
     }
+    // Prepend characters (U+0600 ARABIC NUMBER SIGN ...) join the cluster after them, so a word
+    // right after them starts at them.
+    const uint8_t* const cluster_begin = prepend != nullptr ? prepend : p;
+    const uint32_t prepended = prepend != nullptr ? CodePointsIn(prepend, p) : 0;
+    prepend = nullptr;
     if (cls & internal::kTokNoSpace) {
       const uint8_t* run_end = p + len;
       while (run_end < end) {
@@ -156,23 +203,33 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
         if (!in_run) break;
         run_end += len2;
       }
+      const size_t first_token = out->size();
       TokenizeNoSpaceRun(base, p, run_end, w, out);
+      if (prepended > 0 && out->size() > first_token &&
+          (*out)[first_token].begin == static_cast<uint32_t>(p - base)) {
+        Token& t = (*out)[first_token];
+        t.begin = static_cast<uint32_t>(cluster_begin - base);
+        t.hash = XXH3_64bits(cluster_begin, t.end - t.begin);
+        t.chars += prepended;
+      }
       p = run_end;
       continue;
     }
     // A word: letters, marks, digits, joiners; apostrophes and hyphens between letters;
     // number separators between digits.
-    const uint8_t* word_begin = p;
+    const uint8_t* word_begin = cluster_begin;
     bool has_upper = false;
     bool has_lower = false;
     uint32_t flags = FlagsOfClass(cls, &has_upper, &has_lower);
-    uint32_t chars = 1;
+    uint32_t chars = 1 + prepended;
     uint8_t last = cls;
     p += len;
     while (p < end) {
       const uint8_t c = ClassAt(table, p, end, &len);
       if (c & (internal::kTokWord | internal::kTokJoiner)) {
-        if ((c & internal::kTokNoSpace) && !(c & internal::kTokMark)) break;
+        if ((c & internal::kTokNoSpace) && !(c & internal::kTokMark) && !ExtendsCluster(p, end)) {
+          break;
+        }
         flags |= FlagsOfClass(c, &has_upper, &has_lower);
         ++chars;
         if (!(c & internal::kTokJoiner)) last = c;
@@ -197,6 +254,14 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
           p += cp_len;
           continue;
         }
+      }
+      // A separator that extends the cluster before it (a spacing-mark letter of a no-space
+      // script after a Latin letter, a mark the table calls a symbol) stays in the word.
+      if (ExtendsCluster(p, end)) {
+        flags |= FlagsOfClass(c, &has_upper, &has_lower);
+        ++chars;
+        p += len;
+        continue;
       }
       break;
     }

@@ -88,6 +88,25 @@ struct CharInfo {
   }
 };
 
+// Byte gates for the tokenizer's grapheme-cluster edges, so that ICU's property lookup runs only
+// for the few code points that can need it (tokenize_test checks both against ICU for every code
+// point): MayBePrepend covers every Grapheme_Cluster_Break=Prepend code point that is not a
+// letter (U+0600..U+08FF and beyond U+FFFF); MayExtendClusterUnmarked every Extend/SpacingMark/ZWJ code point that is
+// not a mark or a joiner (U+0E33, U+0EB3, U+FF9E, U+FF9F, and beyond U+FFFF).
+inline bool MayBePrepend(const uint8_t* p, const uint8_t* end) {
+  const uint8_t b0 = p[0];
+  if (b0 >= 0xD8 && b0 <= 0xDF) return true;  // U+0600..U+07FF
+  if (b0 == 0xE0) return end - p >= 2 && p[1] >= 0xA0 && p[1] <= 0xA3;  // U+0800..U+08FF
+  return b0 >= 0xF0;
+}
+inline bool MayExtendClusterUnmarked(const uint8_t* p, const uint8_t* end) {
+  const uint8_t b0 = p[0];
+  if (b0 >= 0xF0) return true;
+  if (end - p < 3) return false;
+  if (b0 == 0xE0) return (p[1] == 0xB8 || p[1] == 0xBA) && p[2] == 0xB3;  // U+0E33, U+0EB3
+  return b0 == 0xEF && p[1] == 0xBE && (p[2] == 0x9E || p[2] == 0x9F);    // U+FF9E, U+FF9F
+}
+
 class UnicodeTable {
  public:
   static const UnicodeTable& Get();  // built on first call (thread-safe), ~100 ms

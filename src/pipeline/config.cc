@@ -321,7 +321,10 @@ std::string ValueToString(const Value& value) {
   return std::visit(V{}, value);
 }
 
-StatusOr<RunConfig> LoadRunConfig(const std::string* user_yaml, const StageRegistry& registry) {
+namespace {
+
+StatusOr<RunConfig> LoadRunConfigOrThrow(const std::string* user_yaml,
+                                         const StageRegistry& registry) {
   RunConfig config;
   YAML::Node base;
   try {
@@ -396,6 +399,21 @@ StatusOr<RunConfig> LoadRunConfig(const std::string* user_yaml, const StageRegis
     }
   }
   return config;
+}
+
+}  // namespace
+
+StatusOr<RunConfig> LoadRunConfig(const std::string* user_yaml, const StageRegistry& registry) {
+  // yaml-cpp throws from every conversion (a key that is a sequence, a list item that is a
+  // map, ...); in a user's file each one is a configuration error, never a crash. Found by the
+  // config fuzz target.
+  try {
+    return LoadRunConfigOrThrow(user_yaml, registry);
+  } catch (const YAML::Exception& e) {
+    if (e.mark.is_null()) return InvalidArgumentError("configuration: " + e.msg);
+    return InvalidArgumentError(
+        fmt::format("configuration (line {}): {}", e.mark.line + 1, e.msg));
+  }
 }
 
 const Profile* RunConfig::FindProfile(const std::vector<std::string>& candidates) const {

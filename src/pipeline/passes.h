@@ -164,8 +164,12 @@ class ShardDecisions {
  private:
   template <typename Record>
   struct Cursor {
+    // A constructor instead of default member initializers: clang 14 (the fuzz build) does not
+    // see a nested struct with those as default-constructible inside the enclosing class, and
+    // rejects near_.emplace().
+    Cursor() : current(nullptr) {}
     std::optional<RecordReader<Record>> reader;
-    const Record* current = nullptr;  // null: exhausted
+    const Record* current;  // null: exhausted
   };
   std::optional<Cursor<dedup::NearDecision>> near_;
   std::vector<Cursor<ExactDecision>> exact_;

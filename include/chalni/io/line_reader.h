@@ -106,6 +106,8 @@ class LineReader {
   void Grow();
   bool SkipLongLine(Line* line);
   void SetLine(Line* line, size_t begin, size_t end, uint64_t length);
+  // Fills *line as too long: the first too_long_prefix_bytes of buffer_[begin, ...).
+  void SetTooLong(Line* line, size_t begin, uint64_t length);
   bool FailAtCut(size_t pending_begin, size_t pending_end);
 
   std::unique_ptr<ByteSource> source_;

@@ -371,6 +371,42 @@ TEST(LineReaderTest, TooLongLinesAreReportedAndSkipped) {
   EXPECT_TRUE((*reader)->status().ok());
 }
 
+// Found by the jsonl_reader fuzz target: with max_line_bytes below the buffer size (a small
+// input.max_record_bytes), a too-long line that arrived whole in the buffer was delivered as an
+// ordinary line.
+TEST(LineReaderTest, TooLongLineInsideTheBufferIsTooLong) {
+  LineReaderOptions options;
+  options.buffer_bytes = 1 << 20;
+  options.max_line_bytes = 100;
+  options.too_long_prefix_bytes = 4;
+  const std::string input = std::string(100, 'a') + "\n" + std::string(101, 'b') + "\r\nok\n" +
+                            std::string(3000, 'c');
+  ScratchDir dir;
+  WriteFileBytes(dir.File("in.jsonl"), input);
+  auto reader = LineReader::Open(dir.File("in.jsonl"), InputFormat::kJsonl, options);
+  ASSERT_TRUE(reader.ok());
+  Line line;
+  ASSERT_TRUE((*reader)->Next(&line));
+  EXPECT_FALSE(line.too_long);
+  EXPECT_EQ(line.length, 100u);
+  ASSERT_TRUE((*reader)->Next(&line));
+  EXPECT_TRUE(line.too_long);
+  EXPECT_EQ(line.text, "bbbb");
+  EXPECT_EQ(line.offset, 101u);
+  EXPECT_EQ(line.length, 102u);  // the '\r' counts
+  EXPECT_EQ(line.number, 2u);
+  ASSERT_TRUE((*reader)->Next(&line));
+  EXPECT_FALSE(line.too_long);
+  EXPECT_EQ(line.text, "ok");
+  EXPECT_EQ(line.offset, 204u);
+  ASSERT_TRUE((*reader)->Next(&line));  // the last line, without '\n', is too long too
+  EXPECT_TRUE(line.too_long);
+  EXPECT_EQ(line.length, 3000u);
+  EXPECT_EQ(line.text, "cccc");
+  EXPECT_FALSE((*reader)->Next(&line));
+  EXPECT_TRUE((*reader)->status().ok());
+}
+
 // A too-long line cut by a truncation is reported once, in the stream error.
 TEST(LineReaderTest, TooLongLineCutByTruncation) {
   ScratchDir dir;

@@ -3,7 +3,11 @@
 #include "chalni/text/tokenize.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <xxhash.h>
+
+#include "normalize/unicode_table.h"
 
 #include <string>
 #include <vector>
@@ -61,6 +65,15 @@ const TokenCase kCases[] = {
     {"quotes_around_word", "'quoted'", {{"quoted", L, 6}}},
     {"symbols_and_emoji_separate", "ভালো 😀 #tag @user a_b",
      {{"ভালো", L, 4}, {"tag", L, 3}, {"user", L, 4}, {"a", L, 1}, {"b", L, 1}}},
+    // Found by the segment_tokenize fuzz target: a mark after a separator made a one-mark word
+    // that split the separator's grapheme cluster.
+    {"mark_after_replacement_char", "x \uFFFD\u0902 ক", {{"x", L, 1}, {"ক", L, 1}}},
+    {"mark_after_punctuation", "ক।\u09C7খ", {{"ক", L, 1}, {"খ", L, 1}}},
+    {"arabic_number_sign_prepends", "\u0600\u0661\u0662 x\u0600 \u0600\u0600ক",
+     {{"\u0600\u0661\u0662", D, 3}, {"x", L, 1}, {"\u0600\u0600ক", L, 3}}},
+    {"thai_sara_am_extends_the_cluster_before_it", "(\u0E33\u0E15\u0E31\u0E27 x\u0E33",
+     {{"\u0E15\u0E31\u0E27", L, 3}, {"x\u0E33", L, 2}}},
+    {"keycap_marks_are_not_words", "#\uFE0F\u20E3 a", {{"a", L, 1}}},
     {"empty", "", {}},
     {"only_punctuation", " ।, ... !", {}},
     // Scripts without spaces: ICU dictionary break for those runs only.
@@ -99,6 +112,37 @@ TEST(TokenizeTest, HashTokenIsXxh3) {
   EXPECT_EQ(HashToken(""), XXH3_64bits("", 0));
   EXPECT_EQ(HashToken("এবং"), XXH3_64bits("এবং", std::string("এবং").size()));
   EXPECT_NE(HashToken("এবং"), HashToken("এব"));
+}
+
+}  // namespace
+}  // namespace chalni::text
+
+namespace chalni::text {
+namespace {
+
+// The tokenizer asks ICU about grapheme edges only past two byte gates (unicode_table.h); a new
+// ICU/Unicode version that adds Prepend or unmarked Extend code points outside them fails here.
+TEST(TokenizeTest, GraphemeGatesCoverIcu) {
+  for (UChar32 cp = 0x80; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    uint8_t utf8[4];
+    int32_t len = 0;
+    UBool error = false;
+    U8_APPEND(utf8, len, 4, cp, error);
+    ASSERT_FALSE(error);
+    const int gcb = u_getIntPropertyValue(cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
+    const int8_t type = u_charType(cp);
+    // A Prepend letter (U+0D4E MALAYALAM LETTER DOT REPH) is inside its word anyway.
+    if (gcb == U_GCB_PREPEND && type != U_OTHER_LETTER) {
+      EXPECT_TRUE(internal::MayBePrepend(utf8, utf8 + len)) << std::hex << cp;
+    }
+    const bool mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
+                      type == U_COMBINING_SPACING_MARK;
+    if ((gcb == U_GCB_EXTEND || gcb == U_GCB_SPACING_MARK || gcb == U_GCB_ZWJ) && !mark &&
+        cp != 0x200C && cp != 0x200D) {
+      EXPECT_TRUE(internal::MayExtendClusterUnmarked(utf8, utf8 + len)) << std::hex << cp;
+    }
+  }
 }
 
 }  // namespace
