@@ -690,10 +690,6 @@ class UniqueEdges {
   bool have_last_ = false;
 };
 
-struct SameFirst {
-  bool operator()(const HashDoc& a, const HashDoc& b) const { return a.hash == b.hash; }
-};
-
 using EdgeSorter = ExternalSorter<HashDoc, HashDocLess>;
 using EdgeReader = EdgeSorter::Reader;
 
@@ -724,7 +720,7 @@ StatusOr<std::unique_ptr<EdgeReader>> StarRound(std::unique_ptr<EdgeReader> in,
     auto sorted = both.Finish();
     if (!sorted.ok()) return sorted.status();
     UniqueEdges<EdgeReader> adjacency(**sorted);
-    GroupBy groups(adjacency, SameFirst());
+    GroupBy groups(adjacency, SameHash());  // grouped by the first node
     while (const HashDoc* first = groups.NextGroup()) {
       const uint64_t u = first->hash;
       // Sorted by neighbour: the group's first record holds the smallest.
@@ -743,7 +739,7 @@ StatusOr<std::unique_ptr<EdgeReader>> StarRound(std::unique_ptr<EdgeReader> in,
     auto sorted = large.Finish();
     if (!sorted.ok()) return sorted.status();
     UniqueEdges<EdgeReader> edges(**sorted);
-    GroupBy groups(edges, SameFirst());
+    GroupBy groups(edges, SameHash());  // grouped by the larger node
     while (const HashDoc* first = groups.NextGroup()) {
       const uint64_t u = first->hash;
       const uint64_t m = first->doc_key;  // smallest neighbour below u
