@@ -54,6 +54,7 @@ def collect(outdir, full_text):
 
 def run_case(case):
     cdir = os.path.join(HERE, case)
+    gen_dir = None  # a folder this function made for a generated input, removed at the end
     if os.path.exists(os.path.join(cdir, "input.ref")):
         ref = open(os.path.join(cdir, "input.ref")).read().strip()
         inp = os.path.normpath(os.path.join(ROOT, ref))
@@ -110,8 +111,8 @@ def run_case(case):
         return ok
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        if inp.startswith(tempfile.gettempdir()):
-            shutil.rmtree(os.path.dirname(inp), ignore_errors=True)
+        if gen_dir is not None:
+            shutil.rmtree(gen_dir, ignore_errors=True)
 
 
 def main():
