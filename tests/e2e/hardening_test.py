@@ -31,6 +31,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pipeline_test import read_outputs, run, write_config  # noqa: E402
 
 MiB = 1 << 20
+# Under AddressSanitizer (make test-asan sets ASAN_OPTIONS) shadow memory and the quarantine
+# multiply resident memory: the limits tests still run every functional check there, and the
+# memory bounds are asserted in the normal build only.
+SANITIZED = "ASAN_OPTIONS" in os.environ
+
+
+def assert_memory(ok, message):
+    if SANITIZED:
+        print(f"  (sanitized build: memory bound not asserted: {message})", flush=True)
+    else:
+        assert ok, message
 
 # Where each pass leaves a task's done-marker (src/pipeline/run.cc), relative to OUT/.chalni.
 DONE_MARKERS = {
@@ -338,7 +349,7 @@ def test_decompression_bombs_are_bounded(tmp):
     kept_ids = sorted(r["id"] for r in read_outputs(out)[0]["kept"])
     assert kept_ids == ["after", "zafter"], kept_ids
     peak = peak_rss(out, rss)
-    assert peak < 64 * MiB + 2 * 2 * 4 * MiB + 32 * MiB, f"peak RSS {peak >> 20} MiB (wait4 {rss >> 20})"
+    assert_memory(peak < 64 * MiB + 2 * 2 * 4 * MiB + 32 * MiB, f"peak RSS {peak >> 20} MiB (wait4 {rss >> 20})")
 
 
 def test_deeply_nested_json_is_an_error_record_not_a_crash(tmp):
@@ -379,7 +390,7 @@ def test_many_tiny_documents_in_one_file_stay_within_the_budget(tmp):
     stats = check_accounting(out, 300000)
     assert stats["removed"] == 300000, stats
     peak = peak_rss(out, rss)
-    assert peak < 16 * MiB + 64 * MiB, f"peak RSS {peak >> 20} MiB"
+    assert_memory(peak < 16 * MiB + 64 * MiB, f"peak RSS {peak >> 20} MiB")
 
 
 def test_slow_three_million_tiny_documents(tmp):
@@ -390,7 +401,7 @@ def test_slow_three_million_tiny_documents(tmp):
     assert rc == 0, (rc, err)
     check_accounting(out, 3000000)
     peak = peak_rss(out, rss)
-    assert peak < 64 * MiB + 64 * MiB, f"peak RSS {peak >> 20} MiB"
+    assert_memory(peak < 64 * MiB + 64 * MiB, f"peak RSS {peak >> 20} MiB")
     print(f"  peak RSS {peak >> 20} MiB under --memory 64M", flush=True)
 
 
@@ -415,7 +426,7 @@ def test_single_huge_document_finishes(tmp):
     assert rc == 0, (rc, err)
     check_accounting(out, 2)
     peak = peak_rss(out, rss)
-    assert peak < 256 * MiB + 24 * size, f"peak RSS {peak >> 20} MiB for a {size >> 20} MiB document"
+    assert_memory(peak < 256 * MiB + 24 * size, f"peak RSS {peak >> 20} MiB for a {size >> 20} MiB document")
 
 
 def test_fsync_off_gives_the_same_output_and_resumes_either_way(tmp):
@@ -503,7 +514,7 @@ def test_slow_memory_stays_within_the_budget_on_a_corpus_4x_larger(tmp):
             print(f"  global state {state >> 20} MiB, budget {budget >> 20} MiB, peak "
                   f"{peak >> 20} MiB (wait4 {rss >> 20}), passes {peaks}", flush=True)
             assert state >= 4 * budget, f"global state {state >> 20} MiB is not 4x the budget"
-            assert peak <= budget + margin, f"peak {peak >> 20} MiB: {peaks}"
+            assert_memory(peak <= budget + margin, f"peak {peak >> 20} MiB: {peaks}")
     assert read_outputs(outs["16M"])[1] == read_outputs(outs["4G"])[1]
 
 
