@@ -321,6 +321,10 @@ void LineReader::SetLine(Line* line, size_t begin, size_t end, uint64_t length) 
 void LineReader::SetTooLong(Line* line, size_t begin, uint64_t length) {
   long_prefix_.assign(buffer_.get() + begin,
                       std::min<size_t>(length, options_.too_long_prefix_bytes));
+  SetTooLongFromPrefix(line, length);
+}
+
+void LineReader::SetTooLongFromPrefix(Line* line, uint64_t length) {
   line->offset = begin_offset_;
   line->number = ++line_number_;
   line->length = length;
@@ -426,12 +430,7 @@ bool LineReader::SkipLongLine(Line* line) {
     length += end_;
     end_ = 0;  // drop, keep reading
   }
-  line->offset = begin_offset_;
-  line->number = ++line_number_;
-  line->length = length;
-  line->too_long = true;
-  line->had_cr = false;
-  line->text = long_prefix_;
+  SetTooLongFromPrefix(line, length);
   begin_offset_ += consumed;
   consumed_ += consumed;
   return true;

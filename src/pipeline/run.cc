@@ -26,8 +26,6 @@
 namespace chalni {
 namespace {
 
-constexpr int64_t kDefaultMemory = 4ll << 30;
-
 // Messages go to the progress sink (stderr and OUTDIR/log.txt) once there is one.
 report::ProgressSink* g_progress = nullptr;
 
@@ -234,7 +232,7 @@ int RunPipeline(const RunOptions& opts_in) {
   RunContext ctx;
   ctx.outdir = opts.outdir;
   ctx.threads = opts.threads > 0 ? opts.threads : AvailableCpus();
-  ctx.memory_bytes = opts.memory_bytes > 0 ? opts.memory_bytes : kDefaultMemory;
+  ctx.memory_bytes = opts.memory_bytes > 0 ? opts.memory_bytes : kDefaultMemoryBytes;
 
   // --- configuration (exit 2 on any problem, nothing written) ---
   std::string user_yaml;

@@ -24,12 +24,15 @@ namespace report {
 class ProgressSink;
 }
 
+// --memory when not given.
+inline constexpr int64_t kDefaultMemoryBytes = int64_t{4} << 30;
+
 struct RunOptions {
   std::vector<std::string> inputs;
   std::string outdir;
   std::string config_path;   // empty: built-in default configuration
   int threads = 0;           // 0: the CPUs this process may use
-  int64_t memory_bytes = 0;  // 0: default (4 GiB)
+  int64_t memory_bytes = 0;  // 0: kDefaultMemoryBytes
   std::string tmp_dir;       // empty: OUTDIR/.chalni
   bool overwrite = false;
   std::string cache_dir;     // models; default <source>/.cache/models or $CHALNI_CACHE

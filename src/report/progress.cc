@@ -38,17 +38,6 @@ std::string UtcNow() {
   return buf;
 }
 
-// "1,234,567"
-std::string Grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 std::string Duration(double seconds) {
   if (seconds < 0) seconds = 0;
   const int64_t s = static_cast<int64_t>(seconds + 0.5);
@@ -67,6 +56,16 @@ std::string OneLine(std::string_view message) {
 }
 
 }  // namespace
+
+std::string GroupDigits(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
 
 StatusOr<LogFormat> ParseLogFormat(std::string_view name) {
   if (name == "text") return LogFormat::kText;
@@ -152,7 +151,7 @@ void ProgressReporter::StartPass(std::string_view name, int64_t total_tasks,
     last_plain_ = pass_start_;
     s = SnapshotLocked();
   }
-  std::string text = fmt::format("{}: started, {} tasks", s.pass, Grouped(total_tasks));
+  std::string text = fmt::format("{}: started, {} tasks", s.pass, GroupDigits(total_tasks));
   if (total_bytes > 0) text += fmt::format(", {:.1f} MB", total_bytes / 1e6);
   Emit(LogLevel::kInfo, "pass_start", text, &s);
 }
@@ -177,7 +176,7 @@ void ProgressReporter::EndPass() {
   }
   const double mbps = s.seconds > 0 ? s.bytes / 1e6 / s.seconds : 0;
   std::string text = fmt::format("{}: done, {}/{} tasks, {} docs, {:.1f} MB in {:.1f} s", s.pass,
-                                 Grouped(s.tasks_done), Grouped(s.total_tasks), Grouped(s.docs),
+                                 GroupDigits(s.tasks_done), GroupDigits(s.total_tasks), GroupDigits(s.docs),
                                  s.bytes / 1e6, s.seconds);
   if (s.bytes > 0 && s.seconds > 0) text += fmt::format(" ({:.1f} MB/s)", mbps);
   Emit(LogLevel::kInfo, "pass_end", text, &s);
@@ -214,7 +213,7 @@ int ProgressReporter::SummarizeWarnings() {
   for (const auto& [cause, count] : counts) {
     if (count <= options_.warnings_shown_per_cause) continue;
     Emit(LogLevel::kWarning, "warning_summary",
-         fmt::format("{} '{}' warnings in total ({} shown)", Grouped(count), cause,
+         fmt::format("{} '{}' warnings in total ({} shown)", GroupDigits(count), cause,
                      options_.warnings_shown_per_cause),
          nullptr);
     ++lines;
@@ -274,7 +273,7 @@ ProgressReporter::Snapshot ProgressReporter::SnapshotLocked() const {
 
 std::string ProgressReporter::FormatStatus(const Snapshot& s) {
   std::string out = fmt::format("{}: {}/{} tasks, {} docs, {:.1f} MB", s.pass,
-                                Grouped(s.tasks_done), Grouped(s.total_tasks), Grouped(s.docs),
+                                GroupDigits(s.tasks_done), GroupDigits(s.total_tasks), GroupDigits(s.docs),
                                 s.bytes / 1e6);
   const double rate = s.seconds > 0 ? s.bytes / s.seconds : 0;
   if (s.seconds > 0) out += fmt::format(", {:.1f} MB/s", rate / 1e6);

@@ -33,6 +33,9 @@
 
 namespace chalni::report {
 
+// "1,234,567": how progress lines and report.html print counts.
+std::string GroupDigits(int64_t n);
+
 enum class LogFormat { kText, kJson };
 
 // "text" or "json"; InvalidArgument naming the allowed values otherwise.

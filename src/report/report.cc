@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "internal/fs.h"
 #include "report/id_index.h"
+#include "report/progress.h"
 #include "report/text_safety.h"
 
 namespace chalni::report {
@@ -21,16 +22,6 @@ int64_t IntAt(const Json& j, const char* key) {
   return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-// "1,234,567": the report's numbers (tests strip the commas).
-std::string Num(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
 
 std::string Bytes(double b) {
   if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
@@ -42,7 +33,7 @@ std::string Bytes(double b) {
 // A value for an axis label: integers plainly, fractions with three significant digits.
 std::string Short(double v) {
   if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) {
-    return Num(static_cast<int64_t>(std::llround(v)));
+    return GroupDigits(static_cast<int64_t>(std::llround(v)));
   }
   return fmt::format("{:.3g}", v);
 }
@@ -417,7 +408,7 @@ std::string HorizontalBars(const std::string& chart, const std::vector<Bar>& bar
       x += w;
     }
     out += fmt::format("<text class=\"value\" x=\"{:.1f}\" y=\"{}\">{}</text></g>", x + 5, y + 15,
-                       b.value_text.empty() ? Num(total) : Esc(b.value_text));
+                       b.value_text.empty() ? GroupDigits(total) : Esc(b.value_text));
   }
   out += "</svg>";
   return out;
@@ -437,7 +428,7 @@ std::string HistogramSvg(const Histogram& h) {
       Esc(id), bins, width, height, width, height, Esc(h.signal));
   out += fmt::format("<text class=\"title\" x=\"{}\" y=\"12\">{}</text>", left, Esc(h.signal));
   out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                     left - 4, top + 8, Num(max_count));
+                     left - 4, top + 8, GroupDigits(max_count));
   out += fmt::format("<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", left,
                      top + plot_h, left + plot_w, top + plot_h);
   const double bw = bins > 0 ? static_cast<double>(plot_w) / bins : 0;
@@ -447,7 +438,7 @@ std::string HistogramSvg(const Histogram& h) {
     out += fmt::format(
         "<g class=\"bar\" data-bin=\"{}\" data-kept=\"{}\" data-removed=\"{}\"><title>{} .. {}: "
         "{} kept, {} removed</title>",
-        i, h.kept[i], h.removed[i], Short(b_lo), Short(b_hi), Num(h.kept[i]), Num(h.removed[i]));
+        i, h.kept[i], h.removed[i], Short(b_lo), Short(b_hi), GroupDigits(h.kept[i]), GroupDigits(h.removed[i]));
     const double x = left + bw * i;
     const double kh = static_cast<double>(h.kept[i]) * plot_h / max_count;
     const double rh = static_cast<double>(h.removed[i]) * plot_h / max_count;
@@ -535,7 +526,7 @@ code { background: #f2f2f2; padding: 0 3px; border-radius: 3px; }
 std::string Card(const std::string& key, int64_t n, const std::string& label) {
   return fmt::format("<div class=\"card\" data-key=\"{}\"><div class=\"n\">{}</div>"
                      "<div class=\"l\">{}</div></div>",
-                     key, Num(n), label);
+                     key, GroupDigits(n), label);
 }
 
 std::string ExampleBlock(const Example& e, size_t chars, bool show_reasons) {
@@ -768,7 +759,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
   h += fmt::format("<div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">input "
                    "({} files)</div></div>",
                    Bytes(static_cast<double>(IntAt(st, "input_bytes"))),
-                   Num(IntAt(st, "input_files")));
+                   GroupDigits(IntAt(st, "input_files")));
   h += "</div>";
   if (!st.value("accounting_identity_holds", true)) {
     h += "<p class=\"note\"><b>Accounting identity broken:</b> input records ≠ kept + removed "
@@ -790,7 +781,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
                                      s.stage.empty() ? "?" : s.stage, s.reason, s.count,
                                      s.remaining),
                          (s.pass == "read" ? "error:" : "reason:") + s.reason,
-                         fmt::format("−{} → {}", Num(s.count), Num(s.remaining))});
+                         fmt::format("−{} → {}", GroupDigits(s.count), GroupDigits(s.remaining))});
     }
     h += "<div class=\"legend note\"><span style=\"background:var(--kept)\"></span>remaining"
          "<span style=\"background:var(--removed)\"></span>removed at this step</div>";
@@ -800,24 +791,24 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
        "<th class=\"num\">removed</th><th class=\"num\">remaining</th></tr>";
   h += fmt::format("<tr data-key=\"input_records\" data-count=\"{}\"><td></td><td></td>"
                    "<td>input records</td><td class=\"num\"></td><td class=\"num\">{}</td></tr>",
-                   input_records, Num(input_records));
+                   input_records, GroupDigits(input_records));
   for (const FunnelStep& s : funnel) {
     h += fmt::format(
         "<tr data-key=\"{}:{}\" data-count=\"{}\"><td>{}</td><td>{}</td><td>{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
         s.pass == "read" ? "error" : "reason", Esc(s.reason), s.count, Esc(s.pass),
-        s.stage.empty() ? "<i>not recorded</i>" : Esc(s.stage), Esc(s.reason), Num(s.count),
-        Num(s.remaining));
+        s.stage.empty() ? "<i>not recorded</i>" : Esc(s.stage), Esc(s.reason), GroupDigits(s.count),
+        GroupDigits(s.remaining));
   }
   h += fmt::format("<tr class=\"total\" data-key=\"errors\" data-count=\"{}\"><td colspan=\"3\">"
                    "errors</td><td class=\"num\">{}</td><td></td></tr>",
-                   errors, Num(errors));
+                   errors, GroupDigits(errors));
   h += fmt::format("<tr class=\"total\" data-key=\"removed\" data-count=\"{}\"><td colspan=\"3\">"
                    "removed</td><td class=\"num\">{}</td><td></td></tr>",
-                   removed, Num(removed));
+                   removed, GroupDigits(removed));
   h += fmt::format("<tr class=\"total\" data-key=\"kept\" data-count=\"{}\"><td colspan=\"3\">"
                    "kept</td><td></td><td class=\"num\">{}</td></tr></table>",
-                   kept, Num(kept));
+                   kept, GroupDigits(kept));
   // Every rule that would have removed each document.
   if (st.contains("reasons_all") && !st["reasons_all"].empty()) {
     h += "<details><summary>Every rule that would have removed a document "
@@ -825,7 +816,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
          "<table class=\"reasons-all\"><tr><th>reason</th><th class=\"num\">documents</th></tr>";
     for (auto it = st["reasons_all"].begin(); it != st["reasons_all"].end(); ++it) {
       h += fmt::format("<tr data-key=\"{}\"><td>{}</td><td class=\"num\">{}</td></tr>",
-                       Esc(it.key()), Esc(it.key()), Num(it->get<int64_t>()));
+                       Esc(it.key()), Esc(it.key()), GroupDigits(it->get<int64_t>()));
     }
     h += "</table></details>";
   }
@@ -847,7 +838,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
       const Json* it = &info.timings["passes"][name];
       h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2f}</td>"
                        "<td class=\"num\">{}</td></tr>",
-                       Esc(name), Num(it->value("tasks", int64_t{0})),
+                       Esc(name), GroupDigits(it->value("tasks", int64_t{0})),
                        it->value("seconds", 0.0),
                        Bytes(static_cast<double>(it->value("peak_rss_bytes", int64_t{0}))));
     }
@@ -908,7 +899,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
           "<tr data-key=\"{}\" data-kept=\"{}\" data-removed=\"{}\" data-kept-bytes=\"{}\">"
           "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
           "<td class=\"num\">{}</td></tr>",
-          Esc(r.lang), r.kept, r.removed, r.kept_bytes, Esc(r.lang), Num(r.kept), Num(r.removed),
+          Esc(r.lang), r.kept, r.removed, r.kept_bytes, Esc(r.lang), GroupDigits(r.kept), GroupDigits(r.removed),
           Bytes(static_cast<double>(r.kept_bytes)), Bytes(static_cast<double>(r.removed_bytes)));
     }
     h += "</table>";
@@ -935,8 +926,8 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
       if (hist.capped) {
         int64_t shown = 0;
         for (size_t i = 0; i < hist.kept.size(); ++i) shown += hist.kept[i] + hist.removed[i];
-        h += fmt::format("<div class=\"note\">first {} of {} documents</div>", Num(shown),
-                         Num(hist.values));
+        h += fmt::format("<div class=\"note\">first {} of {} documents</div>", GroupDigits(shown),
+                         GroupDigits(hist.values));
       }
       h += "</div>";
     }
@@ -963,7 +954,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
       h += fmt::format("<h3>{}: {} clusters, {} documents</h3>",
                        c.clusters_include_near() ? "Duplicates (exact and near, merged)"
                                                  : "Exact duplicates",
-                       Num(clusters), Num(members));
+                       GroupDigits(clusters), GroupDigits(members));
       h += "<p class=\"note\">One cluster per survivor, by size; the survivor is the document "
            "with the lowest <code>doc_key</code>.</p>";
       h += HorizontalBars("exact_clusters", bars, {"kept"});
@@ -1003,7 +994,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
     h += "<table class=\"removed-lines\"><tr><th>reason</th><th class=\"num\">lines</th></tr>";
     for (auto it = st["removed_lines"].begin(); it != st["removed_lines"].end(); ++it) {
       h += fmt::format("<tr data-key=\"{}\"><td>{}</td><td class=\"num\">{}</td></tr>",
-                       Esc(it.key()), Esc(it.key()), Num(it->get<int64_t>()));
+                       Esc(it.key()), Esc(it.key()), GroupDigits(it->get<int64_t>()));
     }
     h += "</table>";
   }
@@ -1044,7 +1035,7 @@ Status WriteReport(const std::string& outdir, const ReportOptions& options) {
   }
   if (c.unreadable() > 0) {
     h += fmt::format("<p class=\"note\">{} output lines were not JSON and are not shown.</p>",
-                     Num(c.unreadable()));
+                     GroupDigits(c.unreadable()));
   }
   h += "<p class=\"note\">Rebuild with <code>chalni report OUTDIR</code>; explain one document "
        "with <code>chalni explain OUTDIR --id ID</code>.</p>";

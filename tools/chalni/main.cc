@@ -171,8 +171,8 @@ int Main(int argc, char** argv) {
     if (rc == 0 || rc == 1) {
       // The report runs within the run's budget too: its sort buffer takes at most a quarter.
       report::ReportOptions report_options;
-      const size_t budget = run.memory_bytes > 0 ? static_cast<size_t>(run.memory_bytes)
-                                                 : size_t{4} << 30;
+      const size_t budget = static_cast<size_t>(run.memory_bytes > 0 ? run.memory_bytes
+                                                                     : kDefaultMemoryBytes);
       report_options.index_sort_budget_bytes =
           std::clamp<size_t>(budget / 4, size_t{1} << 20, size_t{64} << 20);
       Status s = report::WriteReport(run.outdir, report_options);

@@ -108,6 +108,8 @@ class LineReader {
   void SetLine(Line* line, size_t begin, size_t end, uint64_t length);
   // Fills *line as too long: the first too_long_prefix_bytes of buffer_[begin, ...).
   void SetTooLong(Line* line, size_t begin, uint64_t length);
+  // Fills `line` as too long from long_prefix_ (already set).
+  void SetTooLongFromPrefix(Line* line, uint64_t length);
   bool FailAtCut(size_t pending_begin, size_t pending_end);
 
   std::unique_ptr<ByteSource> source_;
