@@ -38,7 +38,8 @@ smoke() {
     mkdir -p "$scratch/$t/corpus" "$scratch/$t/artifacts"
     echo "fuzz smoke: $t (${seconds}s)"
     # shellcheck disable=SC2046
-    if ! "$bin" "${FLAGS[@]}" $(target_flags "$t") -max_total_time="$seconds" \
+    # A fixed seed (FUZZ_SEED) makes a CI smoke reproducible; campaigns explore with random ones.
+    if ! "$bin" "${FLAGS[@]}" $(target_flags "$t") -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" \
          -artifact_prefix="$scratch/$t/artifacts/" "$scratch/$t/corpus" \
          "fuzz/corpus/$t" "fuzz/regressions/$t" > "$scratch/$t.log" 2>&1; then
       tail -n 60 "$scratch/$t.log"
