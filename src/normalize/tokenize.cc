@@ -89,6 +89,26 @@ inline bool IsPrepend(const uint8_t* p, const uint8_t* end) {
                         U_GCB_PREPEND;
 }
 
+// True when the code point at p has Grapheme_Cluster_Break=Prepend and is a letter (U+0D4E
+// MALAYALAM LETTER DOT REPH, and beyond U+FFFF): such a letter is part of a word yet joins the
+// cluster after it.
+inline bool IsPrependLetter(const uint8_t* p, const uint8_t* end) {
+  const bool gate = (p[0] == 0xE0 && end - p >= 3 && p[1] == 0xB5 && p[2] == 0x8E) ||  // U+0D4E
+                    p[0] >= 0xF0;
+  if (!gate) return false;
+  int len;
+  const char32_t cp = internal::DecodeUtf8(p, end, &len);
+  return len > 1 && u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_GRAPHEME_CLUSTER_BREAK) ==
+                        U_GCB_PREPEND;
+}
+
+// Start of the code point that ends right before p (p > begin, [begin, p) valid UTF-8 edges).
+inline const uint8_t* PrevCodePoint(const uint8_t* begin, const uint8_t* p) {
+  do --p;
+  while (p > begin && (*p & 0xC0) == 0x80);
+  return p;
+}
+
 // True when the code point at p is not a combining mark yet extends the grapheme cluster before
 // it (Grapheme_Cluster_Break Extend/SpacingMark/ZWJ): Thai SARA AM U+0E33, emoji modifiers, tag
 // characters. Marks are known from the class table. ICU is asked only past the byte gate.
@@ -265,8 +285,28 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
       }
       break;
     }
+    // A word never ends with a Prepend character: it joins the cluster after it, which is a
+    // separator here (`ൎ` before a space or U+FFFD) or the start of a no-space run. The Prepend
+    // characters go to the next word if one starts right there, else to no word.
+    const uint8_t* word_end = p;
+    for (const uint8_t* last; word_end > word_begin &&
+                              (IsPrependLetter(last = PrevCodePoint(word_begin, word_end), end) ||
+                               IsPrepend(last, end));) {
+      word_end = last;
+    }
+    if (word_end != p) {
+      prepend = word_end;
+      if (word_end == word_begin) continue;
+      flags = 0;
+      chars = 0;
+      has_upper = has_lower = false;
+      for (const uint8_t* q = word_begin; q < word_end; ++chars) {
+        flags |= FlagsOfClass(ClassAt(table, q, word_end, &len), &has_upper, &has_lower);
+        q += len;
+      }
+    }
     if (has_upper && !has_lower) flags |= kTokenAllUpper;
-    AddToken(base, word_begin, p, flags, chars, out);
+    AddToken(base, word_begin, word_end, flags, chars, out);
   }
 }
 

@@ -71,6 +71,13 @@ const TokenCase kCases[] = {
     {"mark_after_punctuation", "ক।\u09C7খ", {{"ক", L, 1}, {"খ", L, 1}}},
     {"arabic_number_sign_prepends", "\u0600\u0661\u0662 x\u0600 \u0600\u0600ক",
      {{"\u0600\u0661\u0662", D, 3}, {"x", L, 1}, {"\u0600\u0600ক", L, 3}}},
+    // Found by the segment_tokenize fuzz target: U+0D4E MALAYALAM LETTER DOT REPH is a letter with
+    // Grapheme_Cluster_Break=Prepend, so it joins the cluster after it and never ends a word.
+    {"prepend_letter_never_ends_a_word",
+     "\uFFFD\u0D4E\uFFFD \u0D15\u0D4E \u0D4E\u0D15 \u0D4E\u0D4E \u0600\u0D4E x",
+     {{"\u0D15", L, 1}, {"\u0D4E\u0D15", L, 2}, {"x", L, 1}}},
+    {"prepend_letter_joins_the_no_space_run_after_it", "\u0D15\u0D4E\u0E01\u0E32\u0E23",
+     {{"\u0D15", L, 1}, {"\u0D4E\u0E01\u0E32\u0E23", L, 4}}},
     {"thai_sara_am_extends_the_cluster_before_it", "(\u0E33\u0E15\u0E31\u0E27 x\u0E33",
      {{"\u0E15\u0E31\u0E27", L, 3}, {"x\u0E33", L, 2}}},
     {"keycap_marks_are_not_words", "#\uFE0F\u20E3 a", {{"a", L, 1}}},
@@ -132,9 +139,13 @@ TEST(TokenizeTest, GraphemeGatesCoverIcu) {
     ASSERT_FALSE(error);
     const int gcb = u_getIntPropertyValue(cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
     const int8_t type = u_charType(cp);
-    // A Prepend letter (U+0D4E MALAYALAM LETTER DOT REPH) is inside its word anyway.
+    // Prepend letters (U+0D4E MALAYALAM LETTER DOT REPH) are gated in tokenize.cc: U+0D4E and
+    // everything beyond U+FFFF.
     if (gcb == U_GCB_PREPEND && type != U_OTHER_LETTER) {
       EXPECT_TRUE(internal::MayBePrepend(utf8, utf8 + len)) << std::hex << cp;
+    }
+    if (gcb == U_GCB_PREPEND && type == U_OTHER_LETTER) {
+      EXPECT_TRUE(cp == 0x0D4E || cp > 0xFFFF) << std::hex << cp;
     }
     const bool mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
                       type == U_COMBINING_SPACING_MARK;
