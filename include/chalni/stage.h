@@ -127,6 +127,11 @@ struct StageSpec {
   StageKind kind = StageKind::kDocument;
   std::vector<OptionSpec> options;
   std::function<StatusOr<std::unique_ptr<Stage>>(const OptionValues&, const StageEnv&)> create;
+  // Stages that must come earlier in the configured list because this one reads what they
+  // compute (the lines and words of segment_v1, the signals of a *_signals stage). Without
+  // them it would see an empty document and give a wrong verdict, so the configuration parser
+  // rejects the list.
+  std::vector<std::string> needs;
 };
 
 class StageRegistry {

@@ -194,6 +194,7 @@ void RegisterBoilerplateStages(StageRegistry& registry) {
   {
     StageSpec spec;
     spec.name = "chrome_phrase_v1";
+    spec.needs = {"segment_v1"};  // lines and their words
     spec.family = "boilerplate";
     spec.help =
         "Removes short lines made of site-chrome phrases (comment forms, share/follow prompts, "
@@ -243,6 +244,7 @@ void RegisterBoilerplateStages(StageRegistry& registry) {
   {
     StageSpec spec;
     spec.name = "byline_v1";
+    spec.needs = {"segment_v1"};  // lines and their words
     spec.family = "boilerplate";
     spec.help =
         "Removes editor-initials lines (SO/N, এসএ/এমএস, -AR) and credit lines ((with inputs "
@@ -255,6 +257,7 @@ void RegisterBoilerplateStages(StageRegistry& registry) {
   {
     StageSpec spec;
     spec.name = "source_line_v1";
+    spec.needs = {"segment_v1"};  // lines and their words
     spec.family = "boilerplate";
     spec.help =
         "Keeps source lines (সূত্র: আল জাজিরা, Source: Reuters, स्रोत: ..., ماخذ: ...) and records "

@@ -92,6 +92,7 @@ void RegisterDedupStages(StageRegistry& registry) {
       "threshold, clusters by union-find with the exact-dedup edges (docs/DEDUP.md)";
   spec.kind = StageKind::kDocument;
   spec.options = dedup::MinHashOptionSpecs();
+  spec.needs = {"segment_v1"};  // shingles of doc.tokens
   spec.create = [](const OptionValues& values,
                    const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
     auto config = dedup::MinHashConfigFromOptions(values);

@@ -281,8 +281,9 @@ StatusOr<std::unique_ptr<Stage>> WithNormalizer() {
 }
 
 StageSpec Spec(std::string name, std::string help, std::vector<OptionSpec> options,
-               decltype(StageSpec::create) create) {
+               decltype(StageSpec::create) create, std::vector<std::string> needs) {
   StageSpec spec;
+  spec.needs = std::move(needs);
   spec.name = std::move(name);
   spec.family = "filters";
   spec.help = std::move(help);
@@ -300,36 +301,42 @@ void RegisterFilterStages(StageRegistry& registry) {
       "per word, bullet and ellipsis lines, words with a letter, stop-word occurrences",
       {}, [](const OptionValues&, const StageEnv&) {
         return WithNormalizer<GopherQualitySignalsStage>();
-      }));
+      },
+      {"segment_v1"}));
   registry.Register(Spec(
       "gopher_quality_filter_v1",
       "Gopher quality rules: thresholds gopher_quality.* of the document's profile", {},
       [](const OptionValues&, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
         return MakeGopherQualityFilter();
-      }));
+      },
+      {"gopher_quality_signals_v1"}));
   registry.Register(Spec(
       "gopher_repetition_signals_v1",
       "Gopher repetition signals: duplicate lines and paragraphs (by count and characters), "
       "top 2/3/4-gram and duplicated 5..10-gram character fractions",
       {}, [](const OptionValues&, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
         return std::unique_ptr<Stage>(std::make_unique<GopherRepetitionSignalsStage>());
-      }));
+      },
+      {"segment_v1"}));
   registry.Register(Spec(
       "gopher_repetition_filter_v1",
       "Gopher repetition rules: thresholds gopher_repetition.* of the document's profile", {},
       [](const OptionValues&, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
         return MakeGopherRepetitionFilter();
-      }));
+      },
+      {"gopher_repetition_signals_v1"}));
   registry.Register(Spec(
       "c4_signals_v1",
       "C4 signals (Raffel et al. 2020): per-document counts of unterminated, javascript and "
       "policy lines, citations, longest word, sentences, lorem ipsum, curly brackets",
-      {}, [](const OptionValues&, const StageEnv&) { return WithNormalizer<C4SignalsStage>(); }));
+      {}, [](const OptionValues&, const StageEnv&) { return WithNormalizer<C4SignalsStage>(); },
+      {"segment_v1"}));
   registry.Register(Spec(
       "c4_filter_v1",
       "C4 rules: line rules record doc.removed_lines (the writer cuts them from kept text), "
       "document rules remove; thresholds c4.* of the document's profile",
-      {}, [](const OptionValues&, const StageEnv&) { return WithNormalizer<C4FilterStage>(); }));
+      {}, [](const OptionValues&, const StageEnv&) { return WithNormalizer<C4FilterStage>(); },
+      {"segment_v1"}));
   OptionSpec short_line;
   short_line.name = "short_line_length";
   short_line.type = OptionType::kInt;
@@ -345,12 +352,14 @@ void RegisterFilterStages(StageRegistry& registry) {
       [](const OptionValues& options, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
         return std::unique_ptr<Stage>(
             std::make_unique<FineWebSignalsStage>(options.GetInt("short_line_length")));
-      }));
+      },
+      {"segment_v1"}));
   registry.Register(Spec(
       "fineweb_filter_v1", "FineWeb rules: thresholds fineweb.* of the document's profile", {},
       [](const OptionValues&, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
         return MakeFineWebFilter();
-      }));
+      },
+      {"fineweb_signals_v1"}));
 }
 
 }  // namespace chalni

@@ -351,6 +351,7 @@ void RegisterLangidStages(StageRegistry& registry) {
 
   StageSpec filter;
   filter.name = std::string(langid::kFilterStage);
+  filter.needs = {std::string(langid::kLangidStage)};  // doc.language
   filter.family = "langid";
   filter.help =
       "Removes documents (reason `language`) whose language is not in `keep` or whose score is "

@@ -159,6 +159,13 @@ Status ParseStageList(const YAML::Node& node, const StageRegistry& registry,
       return InvalidArgumentError(fmt::format("stages{}: unknown stage '{}'; known stages: {}",
                                               Where(item), name, registry.KnownNames()));
     }
+    for (const std::string& need : spec->needs) {
+      if (seen.count(need) == 0) {
+        return InvalidArgumentError(fmt::format(
+            "stages{}: stage '{}' reads what '{}' computes, so '{}' must be listed before it",
+            Where(item), name, need, need));
+      }
+    }
     if (!seen.insert(name).second) {
       return InvalidArgumentError(
           fmt::format("stages{}: stage '{}' is listed twice", Where(item), name));

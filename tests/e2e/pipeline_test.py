@@ -155,6 +155,9 @@ def test_bad_config_exit_2_names_the_key(tmp):
         f.write('{"text": "x"}\n')
     cases = [
         ("config_version: 1\nstages: [no_such_stage]\n", b"unknown stage 'no_such_stage'"),
+        ("config_version: 1\nstages: [minhash_v1]\n", b"'segment_v1' must be listed before it"),
+        ("config_version: 1\nstages: [segment_v1, fineweb_filter_v1, fineweb_signals_v1]\n",
+         b"'fineweb_signals_v1' must be listed before it"),
         ("config_version: 1\nstages:\n  - length_filter_v1: {min_chars: -3}\n", b"min_chars"),
         ("config_version: 1\nstages:\n  - length_filter_v1: {bogus: 1}\n", b"unknown option"),
         ("config_version: 1\nouput: {}\n", b"unknown top-level key 'ouput'"),

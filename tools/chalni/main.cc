@@ -48,6 +48,9 @@ int CmdStages() {
   for (const StageSpec& s : BuiltinStages().specs()) {
     std::printf("%s  [%s, %s]\n  %s\n", s.name.c_str(), s.family.c_str(),
                 s.kind == StageKind::kGlobal ? "global pass" : "document stage", s.help.c_str());
+    if (!s.needs.empty()) {
+      std::printf("  needs, earlier in the list: %s\n", fmt::format("{}", fmt::join(s.needs, ", ")).c_str());
+    }
     for (const OptionSpec& o : s.options) {
       std::string extra;
       if (!o.choices.empty()) extra = fmt::format(" (one of: {})", fmt::join(o.choices, ", "));

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace chalni {
 namespace {
@@ -33,6 +36,58 @@ TEST(LoadRunConfigTest, BadShapesAreErrorsNotExceptions) {
     EXPECT_NE(config.status().message().find("configuration"), std::string::npos)
         << config.status().message();
   }
+}
+
+// "stages:" with each stage in `names`, in order.
+std::string StageList(const std::vector<std::string>& names) {
+  std::string yaml = "config_version: 1\nstages:\n";
+  for (const std::string& n : names) yaml += "  - " + n + "\n";
+  return yaml;
+}
+
+// Every stage that reads what another computes: alone it is a configuration error naming the
+// stage it needs; listed after it (and after what that needs in turn) it loads; listed before it
+// it is an error again. Without the check `stages: [minhash_v1]` made every document "too
+// short" and `stages: [gopher_quality_signals_v1, gopher_quality_filter_v1]` removed all.
+TEST(LoadRunConfigTest, StagesNeedWhatTheyReadEarlierInTheList) {
+  const StageRegistry& registry = BuiltinStages();
+  int stages_with_needs = 0;
+  for (const StageSpec& spec : registry.specs()) {
+    if (spec.needs.empty()) continue;
+    ++stages_with_needs;
+    SCOPED_TRACE(spec.name);
+    const std::string alone = StageList({spec.name});
+    StatusOr<RunConfig> config = LoadRunConfig(&alone, registry);
+    ASSERT_FALSE(config.ok());
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(config.status().message().find("'" + spec.needs[0] + "' must be listed before it"),
+              std::string::npos)
+        << config.status().message();
+
+    // The transitive needs, deepest first.
+    std::vector<std::string> order;
+    std::set<std::string> placed;
+    std::function<void(const std::string&)> place = [&](const std::string& name) {
+      if (placed.count(name)) return;
+      const StageSpec* s = registry.Find(name);
+      ASSERT_NE(s, nullptr) << name;
+      for (const std::string& need : s->needs) place(need);
+      placed.insert(name);
+      order.push_back(name);
+    };
+    place(spec.name);
+    const std::string good = StageList(order);
+    config = LoadRunConfig(&good, registry);
+    EXPECT_TRUE(config.ok()) << config.status().message();
+
+    std::vector<std::string> reversed(order.rbegin(), order.rend());
+    const std::string bad_order = StageList(reversed);
+    config = LoadRunConfig(&bad_order, registry);
+    EXPECT_FALSE(config.ok());
+  }
+  EXPECT_GE(stages_with_needs, 10);
+  // The default configuration satisfies every need.
+  EXPECT_TRUE(LoadRunConfig(nullptr, registry).ok());
 }
 
 }  // namespace
