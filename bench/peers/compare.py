@@ -21,6 +21,8 @@ back to back under the same machine load. The load average is recorded before ev
   exact_dedup  exact_dedup_v1                                 ExactDedup (3 executors)
   minhash      normalize, segment, minhash_v1 (when           MinHash (4 executors); and datasketch
                registered)
+  minhash_raw  segment, minhash_v1: no normalize_v1, so the    MinHash (4 executors), as above
+               output text is the input text, as datatrove's
   pipeline     normalize, segment, langid, language_filter    the whole recipe (FineWeb-2 for
                (keep the recipe's language), quality stages,  ben_Beng, FineWeb for eng_Latn)
                exact_dedup, minhash: those registered
@@ -54,19 +56,19 @@ REPO = os.path.dirname(BENCH)
 sys.path.insert(0, os.path.join(BENCH, "e2e"))
 import harness  # noqa: E402  (bench/e2e/harness.py: run_measured, machine_text, ensure_corpus)
 
-CORPUS_LANG = {"bn-25mb": "ben_Beng", "en-25mb": "eng_Latn"}
+CORPUS_LANG = {"bn-25mb": "ben_Beng", "bn-250mb": "ben_Beng", "en-25mb": "eng_Latn"}
 LID_LABEL = {"ben_Beng": "bn", "eng_Latn": "en"}
 # Signal and filter stages in each recipe's order (docs/FILTERS.md): FineWeb-2 runs no C4.
 QUALITY = {
     "ben_Beng": ["gopher_repetition", "fineweb", "gopher_quality"],
     "eng_Latn": ["gopher_repetition", "gopher_quality", "c4", "fineweb"],
 }
-COMPARISONS = ["floor", "normalize", "langid", "quality", "exact_dedup", "minhash", "pipeline",
-               "default"]
+COMPARISONS = ["floor", "normalize", "langid", "quality", "exact_dedup", "minhash", "minhash_raw",
+               "pipeline", "default"]
 PEER_STAGE = {"floor": "read", "langid": "langid", "quality": "quality", "exact_dedup": "exact",
-              "minhash": "minhash", "pipeline": "pipeline"}
+              "minhash": "minhash", "minhash_raw": "minhash", "pipeline": "pipeline"}
 # Comparisons whose kept/removed documents are compared one by one.
-DIFFED = ["quality", "exact_dedup", "minhash", "pipeline"]
+DIFFED = ["quality", "exact_dedup", "minhash", "minhash_raw", "pipeline"]
 PEER_VERSIONS = ["datatrove", "datasketch", "indic-nlp-library", "spacy", "fasttext-numpy2-wheel",
                  "numpy", "regex", "orjson", "zstandard", "xxhash"]
 
@@ -107,6 +109,8 @@ def chalni_stages(comparison, lang, registered):
         wanted = ["exact_dedup_v1"]
     elif comparison == "minhash":
         wanted = ["normalize_v1", "segment_v1", "minhash_v1"]
+    elif comparison == "minhash_raw":
+        wanted = ["segment_v1", "minhash_v1"]
     elif comparison == "pipeline":
         wanted = (["normalize_v1", "segment_v1", "langid_v1",
                    {"language_filter_v1": {"keep": [lid]}}] + quality_stages(lang) +
