@@ -13,6 +13,8 @@ Methods (all with 112 permutations and threshold 0.75):
   datasketch 14x8           MinHashLSH(params=(14, 8)), unverified
   datasketch 14x8 verified  the same, every candidate pair verified by estimated J >= threshold
   text-dedup 14x8           text_dedup.minhash CLI on the raw text (its own \\W tokenizer)
+  datatrove 14x8            datatrove's MinHash executors per language, FineWeb-2's settings
+                            (datatrove_clusters.py, in the peers' virtualenv), unverified
 datasketch hashes the same shingles as chalni (5-grams of chalni's tokens), so differences come
 from the algorithm; text-dedup tokenizes by itself, as its users run it.
 
@@ -31,6 +33,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def components(n, pairs):
@@ -150,6 +155,21 @@ def run_text_dedup(eval_path, ids, threshold, num_perm, bands, rows, ngram, pyth
     return labels, None
 
 
+def run_datatrove(eval_path, n, args, python):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "labels.tsv")
+        cmd = [python, os.path.join(HERE, "datatrove_clusters.py"), eval_path, out,
+               "--bands", str(args.bands), "--rows", str(args.rows), "--ngram", str(args.ngram)]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            return None, r.stderr[-2000:]
+        labels = [0] * n
+        for line in open(out, encoding="utf-8"):
+            i, label = map(int, line.split("\t"))
+            labels[i] = label
+    return labels, None
+
+
 def fmt(x):
     return "—" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
 
@@ -164,6 +184,9 @@ def main():
     ap.add_argument("--rows", type=int, default=8)
     ap.add_argument("--ngram", type=int, default=5)
     ap.add_argument("--skip-text-dedup", action="store_true")
+    ap.add_argument("--datatrove-python",
+                    default=os.path.join(ROOT, ".cache", "peers", "venv", "bin", "python"),
+                    help="a Python with datatrove (bench/peers/setup.sh); skipped when missing")
     args = ap.parse_args()
 
     docs = [json.loads(l) for l in open(args.eval, encoding="utf-8") if l.strip()]
@@ -215,6 +238,17 @@ def main():
         else:
             results[f"text-dedup {args.bands}x{args.rows} (own tokenizer)"] = labels
             timings["text-dedup"] = time.time() - t
+
+    if os.path.exists(args.datatrove_python):
+        t = time.time()
+        labels, err = run_datatrove(os.path.abspath(args.eval), len(docs), args, args.datatrove_python)
+        if labels is None:
+            notes.append("datatrove failed: " + (err.strip().splitlines()[-1] if err else ""))
+        else:
+            results[f"datatrove {args.bands}x{args.rows} (own tokenizers, per language)"] = labels
+            timings["datatrove"] = time.time() - t
+    else:
+        notes.append(f"datatrove not compared: no {args.datatrove_python} (bench/peers/setup.sh)")
 
     bn = {i for i, l in enumerate(langs) if l == "bn"}
     truth_bn = {p for p in truth_pairs if p[0] in bn and p[1] in bn}

@@ -3,7 +3,7 @@
 #   1. a virtualenv with datasketch and text-dedup from PyPI (.cache/eval_dedup_venv);
 #   2. the evaluation set from ../shared lingua sentences and the UDHR texts;
 #   3. chalni's tokens, exact Jaccard of every pair and chalni's clusters (chalni_dedup_eval);
-#   4. the comparison table.
+#   4. the comparison table (with datatrove when bench/peers/setup.sh made .cache/peers/venv).
 #   scripts/eval_dedup/run.sh [--skip-text-dedup]
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
