@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "boilerplate/line_rules.h"
+#include "chalni/io/utf8.h"
 #include "chalni/text/normalize.h"
 #include "internal/record_file.h"
 
@@ -171,6 +172,7 @@ bool FoldLine(std::string_view line, std::string* out, int* words) {
     }
   };
   while (i < n) {
+    const int32_t char_begin = i;
     UChar32 c;
     U8_NEXT(s, i, n, c);
     if (c < 0) c = 0xFFFD;
@@ -208,12 +210,24 @@ bool FoldLine(std::string_view line, std::string* out, int* words) {
       }
       if (c < 0x80) {
         out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-      } else {
-        if (MayHaveCase(c)) c = u_tolower(c);
+      } else if (MayHaveCase(c)) {
+        c = u_tolower(c);
         char buf[4];
         int32_t len = 0;
         U8_APPEND_UNSAFE(buf, len, c);
         out->append(buf, len);
+      } else {
+        // A caseless word character (Bengali, Devanagari, Arabic, Han ...) folds to itself: copy
+        // it and the caseless word characters after it straight from the input, one append per
+        // run. Valid UTF-8 re-encodes to the same bytes; an invalid sequence ends the run.
+        while (i < n) {
+          int32_t next = i;
+          UChar32 d;
+          U8_NEXT(s, next, n, d);
+          if (d < 0x80 || MayHaveCase(d) || Classify(d) != CharClass::kWord) break;
+          i = next;
+        }
+        out->append(line.data() + char_begin, i - char_begin);
       }
       content_end = out->size();
       continue;
@@ -231,8 +245,11 @@ bool FoldLine(std::string_view line, std::string* out, int* words) {
   end_word();
   out->resize(content_end);  // trailing punctuation and spaces stripped
   if (!has_content) return false;
-  size_t chars = 0;
-  for (unsigned char ch : *out) chars += (ch & 0xC0) != 0x80;
+  // Code points lie between bytes / 4 and bytes: most lines are decided without counting.
+  const size_t bytes = out->size();
+  if (bytes < kLineKeyMinChars || bytes > 4 * kLineKeyMaxChars) return false;
+  if (bytes >= 4 * kLineKeyMinChars && bytes <= kLineKeyMaxChars) return true;
+  const size_t chars = io::CountCodePoints(*out);
   return chars >= kLineKeyMinChars && chars <= kLineKeyMaxChars;
 }
 

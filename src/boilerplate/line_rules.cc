@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "chalni/io/utf8.h"
 #include "chalni/text/normalize.h"
 #include "chalni/text/tokenize.h"
 
@@ -75,11 +76,7 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
+size_t CodePoints(std::string_view s) { return io::CountCodePoints(s); }
 
 // Strips one leading dash (ASCII '-', en dash, em dash, minus sign) and spaces; true if found.
 bool StripDash(std::string_view* s) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "chalni/io/utf8.h"
 #include "chalni/text/segment.h"
 #include "filters/lexicon.h"
 
@@ -268,14 +269,7 @@ uint32_t CountCitations(std::string_view line) {
 
 }  // namespace
 
-uint64_t CountCodePoints(std::string_view s) {
-  // Every byte that is not a continuation byte (10xxxxxx) starts a code point. The loop is
-  // branch-free so that the compiler vectorizes it.
-  uint64_t n = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  for (size_t i = 0; i < s.size(); ++i) n += (p[i] & 0xC0) != 0x80;
-  return n;
-}
+uint64_t CountCodePoints(std::string_view s) { return io::CountCodePoints(s); }
 
 bool IsBlank(std::string_view line) {
   for (char c : line) {

@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "chalni/io/utf8.h"
+
 namespace chalni::text::internal {
 
 // Coarse character class: what the tokenizer and the cleanup rules need.
@@ -242,9 +244,7 @@ inline int Utf8Length(char32_t cp) {
 
 // Number of code points in valid UTF-8 (counts bytes that are not continuation bytes).
 inline uint32_t CountCodePoints(std::string_view s) {
-  uint32_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
+  return static_cast<uint32_t>(io::CountCodePoints(s));
 }
 
 // TokenClass bits of any code point.

@@ -2,6 +2,9 @@
 // deduplication pass (a global stage, run by the pass manager).
 #include "pipeline/builtin_stages.h"
 
+#include <algorithm>
+
+#include "chalni/io/utf8.h"
 #include "chalni/stage.h"
 
 namespace chalni {
@@ -14,12 +17,9 @@ class LengthFilter : public Stage {
   LengthFilter(int64_t min_chars, int64_t max_chars) : min_(min_chars), max_(max_chars) {}
   std::string_view name() const override { return "length_filter_v1"; }
   void Process(Document& doc, StageContext& ctx) const override {
-    int64_t chars = 0;
-    bool visible = false;
-    for (unsigned char c : doc.text) {
-      if ((c & 0xC0) != 0x80) ++chars;
-      if (c > ' ') visible = true;
-    }
+    const auto chars = static_cast<int64_t>(io::CountCodePoints(doc.text));
+    const bool visible = std::any_of(doc.text.begin(), doc.text.end(),
+                                     [](unsigned char c) { return c > ' '; });
     doc.attrs.Set("length", "chars", chars);
     if (!visible) {
       doc.AddFilterReason("empty");

@@ -7,6 +7,7 @@
 
 #include "chalni/io/json_writer.h"
 #include "chalni/io/jsonl.h"
+#include "chalni/io/utf8.h"
 #include "fmt/format.h"
 #include "internal/fault.h"
 #include "dedup/near_dedup.h"
@@ -231,8 +232,7 @@ class WriteTask {
       kept_text.erase(0, lead == std::string::npos ? kept_text.size() : lead);
       bool visible = kept_text.find_first_not_of(" \n") != std::string::npos;
       // What the line cuts leave must still pass the length filter's minimum (when configured).
-      int64_t kept_chars = 0;
-      for (unsigned char c : kept_text) kept_chars += (c & 0xC0) != 0x80;
+      const auto kept_chars = static_cast<int64_t>(io::CountCodePoints(kept_text));
       const bool too_short = ctx_.min_kept_chars > 0 && kept_chars < ctx_.min_kept_chars;
       if ((!visible || too_short) && reasons.empty()) {
         // The line rules emptied the document (or left less than the length filter's minimum):

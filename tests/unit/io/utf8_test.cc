@@ -178,6 +178,32 @@ TEST(Utf8Test, PrefixLengthStopsAtACharacterBoundary) {
   }
 }
 
+// The eight-bytes-at-a-time count equals counting non-continuation bytes one by one, at every
+// length and alignment (the tail loop), on Bengali, emoji, ASCII and bytes that are not UTF-8.
+TEST(Utf8Test, CountCodePointsMatchesTheByteRule) {
+  EXPECT_EQ(CountCodePoints(""), 0u);
+  EXPECT_EQ(CountCodePoints("কখ"), 2u);
+  EXPECT_EQ(CountCodePoints("ab😀c"), 4u);
+  EXPECT_EQ(CountCodePoints("আমার সোনার বাংলা, আমি তোমায় ভালোবাসি।"), 38u);
+  std::mt19937 rng(7);
+  const std::string pieces[] = {"a", " ", "ক", "্", "😀", "é", "\x80", "\xBF", "\xC0", "\xFF",
+                                "\xE0\xA6", "\n"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    const int n = static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) s += pieces[rng() % std::size(pieces)];
+    size_t want = 0;
+    for (unsigned char c : s) want += (c & 0xC0) != 0x80;
+    for (size_t skip = 0; skip < std::min<size_t>(s.size(), 8); ++skip) {
+      const std::string_view v = std::string_view(s).substr(skip);
+      size_t w = 0;
+      for (unsigned char c : v) w += (c & 0xC0) != 0x80;
+      ASSERT_EQ(CountCodePoints(v), w) << round << " " << skip;
+    }
+    ASSERT_EQ(CountCodePoints(s), want);
+  }
+}
+
 TEST(Utf8Test, SeedDocumentIsValid) {
   const std::string path = CHALNI_SOURCE_DIR "/../shared/seed/000_fa613332d0f1a9d0.txt";
   std::string seed = testing::ReadFileBytes(path);
