@@ -330,6 +330,12 @@ void RegisterLangidStages(StageRegistry& registry) {
       MakeOption("fast_path", OptionType::kBool, true,
                  "fastText: chalni's own front end and SIMD inference (same labels); false: "
                  "libfasttext predictLine"),
+      MakeOption("profile_min_score", OptionType::kDouble, 0.3,
+                 "a document identified with a lower score keeps its language label but is "
+                 "judged by the generic profile: a language's thresholds and stop words are for "
+                 "text known to be in it (lid.176 calls text of languages it does not know, e.g. "
+                 "Zulu or Shona, English with scores near 0.1)",
+                 {}, 0, 1),
   };
   lid.create = [](const OptionValues& options,
                   const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {

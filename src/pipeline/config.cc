@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "chalni/langid/profiles.h"
 #include "fmt/format.h"
 
 namespace chalni {
@@ -405,6 +406,11 @@ StatusOr<RunConfig> LoadRunConfigOrThrow(const std::string* user_yaml,
       }
     }
   }
+  for (const StageConfig& sc : config.stages) {
+    if (sc.spec->name == "langid_v1") {
+      config.profile_min_score = sc.options.GetDouble("profile_min_score");
+    }
+  }
   return config;
 }
 
@@ -429,6 +435,12 @@ const Profile* RunConfig::FindProfile(const std::vector<std::string>& candidates
     if (it != profiles.end()) return &it->second;
   }
   return &profiles.at("generic");
+}
+
+const Profile* RunConfig::ProfileFor(std::string_view language, double score,
+                                     std::string_view script) const {
+  if (score < profile_min_score) return &profiles.at("generic");
+  return FindProfile(langid::ProfileCandidates(language, script));
 }
 
 bool RunConfig::HasStage(std::string_view name) const {

@@ -43,6 +43,8 @@ struct RunConfig {
   int64_t partitions = 0;  // 0: auto, from the input size (see RunPipeline)
   int64_t intermediate_level = 0;  // 0: stored uncompressed (fastest)
   bool fsync = true;               // fsync completed files (durable across power loss)
+  // langid_v1.profile_min_score (0 without langid_v1): below it a document is judged by generic.
+  double profile_min_score = 0;
 
   std::vector<StageConfig> stages;
   std::map<std::string, Profile, std::less<>> profiles;
@@ -52,6 +54,11 @@ struct RunConfig {
   // The profile to judge a document by, from the candidates in lookup order; never null
   // (falls back to `generic`).
   const Profile* FindProfile(const std::vector<std::string>& candidates) const;
+  // The profile a document identified as `language` (in `script`, with `score`) is judged by:
+  // its language's (`<lang>_<Script>`, `<lang>`, aliases, then generic) when score reaches
+  // profile_min_score, else generic.
+  const Profile* ProfileFor(std::string_view language, double score,
+                            std::string_view script) const;
   bool HasStage(std::string_view name) const;
 };
 

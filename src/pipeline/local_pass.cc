@@ -23,7 +23,6 @@
 #include "pipeline/id_index.h"
 #include "pipeline/passes.h"
 #include "report/progress_sink.h"
-#include "chalni/langid/profiles.h"
 
 namespace chalni {
 
@@ -277,6 +276,10 @@ class LocalTask {
       }
       if (!doc_.language.empty() && doc_.profile == generic_) ResolveProfile();
     }
+    if (doc_.language_score < ctx_.config.profile_min_score && !doc_.language.empty() &&
+        doc_.language != "und") {
+      sctx_.Count("profile.generic_for_low_language_score");
+    }
     if (ctx_.exact_dedup) {
       XXH128_hash_t h = XXH3_128bits(doc_.text.data(), doc_.text.size());
       CHALNI_RETURN_IF_ERROR(
@@ -321,9 +324,11 @@ class LocalTask {
   }
 
   // The profile the rules judge this document by, once its language is known
-  // (`<lang>_<Script>`, `<lang>`, aliases, then `generic`).
+  // (`<lang>_<Script>`, `<lang>`, aliases, then `generic`; generic below
+  // langid_v1.profile_min_score).
   void ResolveProfile() {
-    doc_.profile = ctx_.config.FindProfile(langid::ProfileCandidates(doc_.language, doc_.language_script));
+    doc_.profile =
+        ctx_.config.ProfileFor(doc_.language, doc_.language_score, doc_.language_script);
   }
 
   const RunContext& ctx_;

@@ -9,7 +9,6 @@
 #include "chalni/io/jsonl.h"
 #include "chalni/io/line_reader.h"
 #include "chalni/io/utf8.h"
-#include "chalni/langid/profiles.h"
 #include "chalni/stage.h"
 #include "fmt/format.h"
 #include "pipeline/config.h"
@@ -339,8 +338,7 @@ StatusOr<std::vector<Explanation>> ExplainFile(const std::string& path,
       for (const auto& [k, v] : sctx.counters()) step.counters[k] = v;
       e.steps.push_back(std::move(step));
       if (!doc.language.empty() && doc.profile == generic) {
-        doc.profile =
-            config->FindProfile(langid::ProfileCandidates(doc.language, doc.language_script));
+        doc.profile = config->ProfileFor(doc.language, doc.language_score, doc.language_script);
       }
     }
     // Line cleaning, as the write pass does it: cut lines; a document left without visible

@@ -89,7 +89,7 @@ TEST(LangidRegistryTest, DeclaresStagesAndOptions) {
   std::vector<std::string> names;
   for (const OptionSpec& o : lid.options) names.push_back(o.name);
   EXPECT_EQ(names, (std::vector<std::string>{"backend", "model", "top_k", "paragraph_min_words",
-                                             "fast_path"}));
+                                             "fast_path", "profile_min_score"}));
   EXPECT_EQ(std::get<std::string>(lid.options[0].default_value), "fasttext");
   EXPECT_EQ(lid.options[0].choices, (std::vector<std::string>{"fasttext", "cld2"}));
   EXPECT_EQ(std::get<std::string>(lid.options[1].default_value), "lid.176.ftz");

@@ -90,5 +90,27 @@ TEST(LoadRunConfigTest, StagesNeedWhatTheyReadEarlierInTheList) {
   EXPECT_TRUE(LoadRunConfig(nullptr, registry).ok());
 }
 
+// Below langid_v1.profile_min_score (default 0.3) a document is judged by the generic profile;
+// at or above it by its language's. Without langid_v1 there is no minimum.
+TEST(LoadRunConfigTest, LowLanguageScoresAreJudgedByTheGenericProfile) {
+  StatusOr<RunConfig> config = LoadRunConfig(nullptr, BuiltinStages());
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_DOUBLE_EQ(config->profile_min_score, 0.3);
+  EXPECT_EQ(config->ProfileFor("en", 0.1, "Latn")->name(), "generic");
+  EXPECT_EQ(config->ProfileFor("en", 0.3, "Latn")->name(), "en");
+  EXPECT_EQ(config->ProfileFor("bn", 0.95, "Beng")->name(), "bn");
+  EXPECT_EQ(config->ProfileFor("bn", 0.95, "Latn")->name(), "generic");  // romanized Bengali
+
+  const std::string off = StageList({"segment_v1", "langid_v1: {profile_min_score: 0}"});
+  config = LoadRunConfig(&off, BuiltinStages());
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->ProfileFor("en", 0.1, "Latn")->name(), "en");
+
+  const std::string none = StageList({"length_filter_v1"});
+  config = LoadRunConfig(&none, BuiltinStages());
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_DOUBLE_EQ(config->profile_min_score, 0);
+}
+
 }  // namespace
 }  // namespace chalni
