@@ -162,7 +162,14 @@ struct Builder {
                 uscript_hasScript(c, USCRIPT_LAO))) {
       f |= kFlagNoSpaceScript;  // e.g. U+30FC KATAKANA-HIRAGANA PROLONGED SOUND MARK
     }
-    if (u_hasBinaryProperty(c, UCHAR_S_TERM)) f |= kFlagTerminal;
+    // Sentence_Terminal, plus the full stops of two scripts Unicode lists only as
+    // Terminal_Punctuation: the Tibetan shads U+0F0D..U+0F12 (every Tibetan or Dzongkha sentence
+    // ends in one) and U+17D4 KHMER SIGN KHAN / U+17D5 BARIYOOSAN (the Khmer full stop, which
+    // datatrove's FineWeb list counts too).
+    if (u_hasBinaryProperty(c, UCHAR_S_TERM) || (c >= 0x0F0D && c <= 0x0F12) || c == 0x17D4 ||
+        c == 0x17D5) {
+      f |= kFlagTerminal;
+    }
     if (ccc == 9) f |= kFlagVirama;
     if (IsJoiningScript(sc)) f |= kFlagJoiningScript;
     if (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC)) f |= kFlagPictographic;

@@ -522,6 +522,41 @@ def test_languages_the_model_does_not_know_are_judged_by_the_generic_profile(tmp
     assert counters.get("profile.generic_for_low_language_score") == low > 0, (counters, low)
 
 
+def test_scripts_whose_sentences_end_without_latin_punctuation_keep_their_pages(tmp):
+    """Thai ends sentences with a space (its profile switches FineWeb's terminal-punctuation rule
+    off); Tibetan ends them with a shad and Khmer with U+17D4 KHAN, which count as terminal. Under
+    the generic rule every such UDHR page was removed as fineweb_line_punct_ratio."""
+    if not os.path.isdir(UDHR):
+        print(f"SKIPPED: {UDHR} is absent (scripts/setup.sh fetches it)")
+        return
+    import html
+    import re
+    docs = []
+    for code in ("tha", "bod", "khm"):
+        with open(os.path.join(UDHR, code + ".html"), encoding="utf-8") as f:
+            page = f.read()
+        paras = [html.unescape(re.sub(r"<[^>]+>", "", p)).strip()
+                 for p in re.findall(r"<p>(.*?)</p>", page, re.S)]
+        paras = [p for p in paras if p][10:]  # the articles, not the preamble's clauses
+        for i in range(0, min(len(paras), 30), 10):
+            docs.append({"id": f"{code}-{i // 10}", "text": "\n\n".join(paras[i:i + 10])})
+    inp = os.path.join(tmp, "udhr.jsonl")
+    with open(inp, "w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    out = os.path.join(tmp, "out")
+    run(["run", "-i", inp, "-o", out], check_rc=0)
+    recs, _ = read_outputs(out)
+    assert len(recs["kept"]) + len(recs["removed"]) == len(docs) == 9
+    for r in recs["kept"] + recs["removed"]:
+        md = r["metadata"]
+        assert "fineweb_line_punct_ratio" not in md.get("filter_reasons", []), (r["id"], md)
+        if r["id"].startswith("tha-"):
+            assert md["language"] == "th" and md["chalni"]["profile"] == "th", md
+        else:
+            assert md["chalni"]["fineweb"]["line_punct_ratio"] > 0.5, (r["id"], md["chalni"])
+
+
 def main():
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and FILTER in n]
     passed = failed = 0

@@ -43,7 +43,7 @@ TEST(ProfilesTest, TheExpectedProfilesExist) {
     names.insert(std::filesystem::path(f).stem().string());
   }
   for (const char* required :
-       {"en", "bn", "hi", "ur", "ar", "ta", "te", "mr", "gu", "pa", "generic"}) {
+       {"en", "bn", "hi", "ur", "ar", "ta", "te", "mr", "gu", "pa", "th", "lo", "generic"}) {
     EXPECT_TRUE(names.count(required)) << "missing configs/profiles/" << required << ".yaml";
   }
 }

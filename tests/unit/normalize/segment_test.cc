@@ -108,6 +108,9 @@ TEST(SegmentTest, TerminalPunctuation) {
       {U'\uFF01', true}, {U'\uFF1F', true}, {U'\u1362', true}, {U'\u0589', true},
       {U'\u104B', true}, {U'\u104A', true}, {U',', false},     {U'a', false},
       {U'\u2026', false}, {U';', false},    {U'|', false},     {U'\u0995', false},
+      // Not Sentence_Terminal in Unicode, yet the full stop of their scripts.
+      {U'\u0F0D', true}, {U'\u0F0E', true}, {U'\u0F12', true}, {U'\u17D4', true},
+      {U'\u17D5', true}, {U'\u0F14', false}, {U'\u17D6', false}, {U'\uFF0C', false},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(IsTerminalPunctuation(c.cp), c.terminal) << std::hex << static_cast<uint32_t>(c.cp);
