@@ -63,6 +63,26 @@ struct Elem {
   uint32_t end;
 };
 
+// A lower-case accented vowel followed by two of š ž œ is how Sami and Estonian words look
+// (Northern Sami `náššuvnnaid`, Inari Saami `oovtviärdásâžžân`, Skolt Saami `tuõttääššlaž`), and
+// its bytes happen to form a complete 3-byte sequence (`ášš` = E1 9A 9A = U+169A OGHAM LETTER
+// PEITH, `âžž` = U+279E, `äšš` = U+469A). Real mojibake of those rare code points is far less
+// likely than the words, so such a triple is text, not evidence.
+bool LooksLikeWordLetters(std::string_view text, const Elem* seq) {
+  auto cp_at = [&](const Elem& e) {
+    int len;
+    return DecodeUtf8(reinterpret_cast<const uint8_t*>(text.data()) + e.begin,
+                      reinterpret_cast<const uint8_t*>(text.data()) + text.size(), &len);
+  };
+  const char32_t lead = cp_at(seq[0]);
+  if (lead < 0xE0 || lead > 0xEF) return false;  // à .. ï
+  for (int m = 1; m < 3; ++m) {
+    const char32_t c = cp_at(seq[m]);
+    if (c != 0x0161 && c != 0x017E && c != 0x0153) return false;  // š ž œ
+  }
+  return true;
+}
+
 // One scan over `text`. With `out` null it only gathers evidence; otherwise it appends the text
 // with every complete sequence decoded and returns the number of sequences decoded.
 uint32_t Scan(std::string_view text, Evidence* ev, std::string* out) {
@@ -107,6 +127,10 @@ uint32_t Scan(std::string_view text, Evidence* ev, std::string* out) {
     for (size_t k = 0; k < run.size();) {
       int len;
       const char32_t cp = DecodeUtf8(bb + k, be, &len);
+      if (len == 3 && LooksLikeWordLetters(text, &run[k])) {
+        ++k;
+        continue;
+      }
       if (len >= 2) {
         ++ev->complete;
         if (len >= 3) ++ev->long_ones;

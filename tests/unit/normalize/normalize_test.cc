@@ -312,6 +312,16 @@ TEST(NormalizerTest, EncodingFlags) {
        EncodingFlag::kNone},
       {"vietnamese_not_mojibake", "hai t\u1EEB \u201C\u00F4ng x\u00E3\u201D, \u201Cb\u00E0 "
        "x\u00E3\u201D", EncodingFlag::kNone},
+      // Found by running the UDHR in 528 languages: these Sami words were "repaired" into Ogham
+      // (U+169A), a CJK ideograph (U+469A) and an arrow (U+279E).
+      {"sami_words_not_mojibake",
+       "n\u00E1\u0161\u0161uvnnaid \u00E1\u0161\u0161evuodjima oovtvi\u00E4rd\u00E1s\u00E2"
+       "\u017E\u017E\u00E2n tu\u00F5tt\u00E4\u00E4\u0161\u0161la\u017E",
+       EncodingFlag::kNone},
+      // Real mojibake next to such a word is still repaired (the word stays).
+      {"mojibake_beside_sami_word",
+       "n\u00E1\u0161\u0161uvnnaid don\u00E2\u20AC\u2122t \u00E0\u00A6\u2020",
+       EncodingFlag::kMojibakeRepaired},
   };
   auto normalizer = Make();
   for (const EncodingCase& c : cases) {
@@ -319,6 +329,8 @@ TEST(NormalizerTest, EncodingFlags) {
     normalizer->Normalize(c.input, &r);
     EXPECT_EQ(EncodingFlagName(r.encoding), std::string(EncodingFlagName(c.expected))) << c.name;
   }
+  EXPECT_EQ(normalizer->NormalizeString("n\u00E1\u0161\u0161uvnnaid don\u00E2\u20AC\u2122t"),
+            "n\u00E1\u0161\u0161uvnnaid don\u2019t");
   // In legacy Bengali the bar is the danda glyph: it is left alone.
   const std::string bijoy = "Avgvi \u2020mvbvi evsjv, Avwg \u2020Zvgvq fvjevwm| wPiw`b \u2020Zvgvi "
                             "AvKvk, \u2020Zvgvi evZvm |";
