@@ -245,10 +245,6 @@ bool FoldLine(std::string_view line, std::string* out, int* words) {
   end_word();
   out->resize(content_end);  // trailing punctuation and spaces stripped
   if (!has_content) return false;
-  // Code points lie between bytes / 4 and bytes: most lines are decided without counting.
-  const size_t bytes = out->size();
-  if (bytes < kLineKeyMinChars || bytes > 4 * kLineKeyMaxChars) return false;
-  if (bytes >= 4 * kLineKeyMinChars && bytes <= kLineKeyMaxChars) return true;
   const size_t chars = io::CountCodePoints(*out);
   return chars >= kLineKeyMinChars && chars <= kLineKeyMaxChars;
 }

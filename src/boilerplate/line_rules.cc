@@ -76,8 +76,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-size_t CodePoints(std::string_view s) { return io::CountCodePoints(s); }
-
 // Strips one leading dash (ASCII '-', en dash, em dash, minus sign) and spaces; true if found.
 bool StripDash(std::string_view* s) {
   static constexpr std::string_view kDashes[] = {"-", "\u2013", "\u2014", "\u2212", "\u2012"};
@@ -115,7 +113,7 @@ bool IsInitialsSegment(std::string_view seg) {
 }
 
 bool IsInitialsLine(std::string_view line) {
-  if (CodePoints(line) > 24) return false;
+  if (io::CountCodePoints(line) > 24) return false;
   const bool dash = StripDash(&line);
   if (!line.empty() && line.back() == '/') line = Trim(line.substr(0, line.size() - 1));
   if (!dash && !line.empty() && line.front() == '/') return false;

@@ -155,14 +155,14 @@ class KeptView {
   // Code points and '\n' characters of the kept text (kept lines joined by '\n').
   void CountChars(uint64_t* chars, uint64_t* newlines) const {
     if (all()) {
-      *chars = CountCodePoints(doc_.text);
+      *chars = io::CountCodePoints(doc_.text);
       *newlines = std::count(doc_.text.begin(), doc_.text.end(), '\n');
       return;
     }
     uint64_t c = 0, kept_lines = 0;
     for (size_t i = 0; i < num_seg_lines(); ++i) {
       if (!kept(i)) continue;
-      c += CountCodePoints(line(i));
+      c += io::CountCodePoints(line(i));
       ++kept_lines;
     }
     *newlines = kept_lines > 0 ? kept_lines - 1 : 0;
@@ -206,7 +206,7 @@ LineAndParagraphDups CountDuplicates(const KeptView& view, bool paragraphs, Hash
     uint64_t chars = 0, lines = 0;
     for (size_t k = para_first; k <= para_last; ++k) {
       if (!view.kept(k)) continue;
-      chars += CountCodePoints(view.line(k));
+      chars += io::CountCodePoints(view.line(k));
       ++lines;
     }
     out.paragraphs.dup_chars += chars + lines - 1;
@@ -224,7 +224,7 @@ LineAndParagraphDups CountDuplicates(const KeptView& view, bool paragraphs, Hash
     lines_table->FindOrInsert(hash, &inserted);
     if (!inserted) {
       ++out.lines.dups;
-      out.lines.dup_chars += CountCodePoints(line);
+      out.lines.dup_chars += io::CountCodePoints(line);
     }
     if (paragraphs) {
       if (!in_para) para_first = i;
@@ -268,8 +268,6 @@ uint32_t CountCitations(std::string_view line) {
 }
 
 }  // namespace
-
-uint64_t CountCodePoints(std::string_view s) { return io::CountCodePoints(s); }
 
 bool IsBlank(std::string_view line) {
   for (char c : line) {
@@ -557,7 +555,7 @@ FineWebSignals ComputeFineWeb(const Document& doc, int64_t short_line_length) {
     if (bytes <= short_line_length) {
       ++short_lines;
     } else if (bytes <= 4 * short_line_length) {
-      short_lines += static_cast<int64_t>(CountCodePoints(line)) <= short_line_length;
+      short_lines += static_cast<int64_t>(io::CountCodePoints(line)) <= short_line_length;
     }
   }
   s.line_punct_ratio = Ratio(punct, s.lines);

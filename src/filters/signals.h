@@ -29,10 +29,6 @@ class StopWordSet;
 
 // ---- shared helpers ----
 
-// Number of Unicode code points in valid UTF-8 `s` (Python's len(), which the reference
-// thresholds were measured with).
-uint64_t CountCodePoints(std::string_view s);
-
 // True when `line` holds only spaces/tabs (or nothing).
 bool IsBlank(std::string_view line);
 

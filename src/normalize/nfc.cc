@@ -3,6 +3,7 @@
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 
+#include "chalni/io/utf8.h"
 #include "chalni/status.h"
 #include "normalize/unicode_table.h"
 
@@ -250,7 +251,7 @@ uint32_t FastNfc(std::string_view input, std::string* out) {
           nullptr, ec);
       CHALNI_CHECK(U_SUCCESS(ec));
     }
-    if (std::string_view(*out).substr(seg) != segment) changes += CountCodePoints(segment);
+    if (std::string_view(*out).substr(seg) != segment) changes += static_cast<uint32_t>(io::CountCodePoints(segment));
     i = j;
     run_start = j;
   }

